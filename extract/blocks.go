@@ -1,0 +1,675 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// The page is read as a flat run of blocks in document order: headings,
+// paragraphs, list items, dt/dd, table rows. Everything after that —
+// main content, metadata, sections and Q&A — works on blocks, so CMS
+// wrappers (<div class="h2bg"><div><h2>…) and markup nesting do not matter,
+// and one linear walk over the tree does all the DOM work.
+
+type blockKind uint8
+
+const (
+	paraBlock    blockKind = iota // <p>, a run of text in a <div>, …
+	headingBlock                  // <h1>…<h6>
+	itemBlock                     // <li>
+	termBlock                     // <dt>
+	descBlock                     // <dd>
+	rowBlock                      // a row of a data table
+)
+
+type link struct{ href, text string }
+
+type block struct {
+	kind  blockKind
+	level int // heading level, 1–6
+	// cells holds the lines of each cell of a row; other blocks have one
+	// cell. A line is a <br>-separated or nested-block-separated run of
+	// text with HTML white space collapsed.
+	cells   [][]string
+	th      []bool     // rows: which cells are <th>
+	group   *html.Node // the ul/ol, dl or table an item, term, description or row belongs to
+	links   []link
+	textLen int // runes of text
+	linkLen int // runes of that inside links
+
+	// Set after the walk.
+	boiler bool // inside a menu, header, footer, sidebar …
+	crumb  bool // inside a breadcrumb container
+	used   bool // consumed as metadata (title, date, contact …)
+}
+
+func (b *block) lines() []string {
+	if len(b.cells) == 0 {
+		return nil
+	}
+	return b.cells[0]
+}
+
+// text is the block's text on one line.
+func (b *block) text() string {
+	if b.kind == rowBlock {
+		parts := make([]string, 0, len(b.cells))
+		for _, c := range b.cells {
+			parts = append(parts, joinLines(c))
+		}
+		return strings.Join(parts, " ")
+	}
+	return joinLines(b.lines())
+}
+
+// span is a range of block indexes [start, end), the blocks emitted inside
+// one element or between two markers.
+type span struct{ start, end int }
+
+func (s span) contains(t span) bool { return s.start <= t.start && t.end <= s.end }
+
+// outermost returns the first span in page order among those ok accepts,
+// taking the outer one of nested spans (spans are recorded innermost
+// first, as their elements close).
+func outermost(spans []span, ok func(span) bool) (span, bool) {
+	best, found := span{}, false
+	for _, s := range spans {
+		if !ok(s) {
+			continue
+		}
+		if !found || s.start < best.start || (s.start == best.start && s.end > best.end) {
+			best, found = s, true
+		}
+	}
+	return best, found
+}
+
+// role flags classify an element from its tag, id, class and ARIA/
+// microdata attributes.
+type role uint8
+
+const (
+	roleBoiler role = 1 << iota
+	roleCrumb
+	roleContact
+)
+
+// page is the outcome of the walk.
+type page struct {
+	blocks   []block
+	boiler   []span
+	crumbs   []span
+	contacts []span
+	// container is the span of the best-ranked content container
+	// (containerRank), or of the text-densest element.
+	container     span
+	containerRank int
+	densest       span
+	marks         span // content markers; start -1 when none
+	totalText     int  // runes of non-link text in all blocks
+}
+
+type frame struct {
+	n                *html.Node
+	start            int
+	nonlink, linked  int
+	roles            role
+	rank             int
+	block            bool
+	group, sectional bool
+}
+
+type walker struct {
+	page
+	cur          block
+	owner        *html.Node // the element that owns cur; nil for loose text
+	line         strings.Builder
+	pendingSpace bool
+	link         *html.Node
+	linkHref     string
+	linkText     strings.Builder
+	groups       []*html.Node
+	dataTable    *html.Node
+	sectioning   int // open <main>, <article>, <section>, <aside>, <nav>
+	frames       []frame
+	nonlink      int
+	linked       int
+	bestScore    int
+}
+
+func walkPage(root *html.Node) *page {
+	w := &walker{}
+	w.marks = span{-1, -1}
+	w.containerRank = len(containerIDs) + 1
+	w.densest = span{-1, -1}
+	w.bestScore = -1 << 31
+	n := root
+	for {
+		if w.enter(n) {
+			if n.FirstChild != nil {
+				n = n.FirstChild
+				continue
+			}
+			w.exit(n)
+		}
+		for n != root && n.NextSibling == nil {
+			n = n.Parent
+			w.exit(n)
+		}
+		if n == root {
+			break
+		}
+		n = n.NextSibling
+	}
+	w.flush()
+	if w.marks.start >= 0 && w.marks.end < 0 {
+		w.marks.end = len(w.blocks)
+	}
+	w.totalText = w.nonlink
+	return &w.page
+}
+
+// skipped elements never hold page text.
+var skipped = map[atom.Atom]bool{
+	atom.Head: true, atom.Script: true, atom.Style: true, atom.Noscript: true,
+	atom.Template: true, atom.Iframe: true, atom.Object: true, atom.Embed: true,
+	atom.Svg: true, atom.Math: true, atom.Select: true, atom.Textarea: true,
+	atom.Button: true, atom.Input: true, atom.Canvas: true, atom.Audio: true,
+	atom.Video: true, atom.Map: true, atom.Rt: true, atom.Rp: true, atom.Datalist: true,
+}
+
+var blockTags = map[atom.Atom]bool{
+	atom.Address: true, atom.Article: true, atom.Aside: true, atom.Blockquote: true,
+	atom.Body: true, atom.Caption: true, atom.Center: true, atom.Dd: true,
+	atom.Details: true, atom.Dialog: true, atom.Dir: true, atom.Div: true,
+	atom.Dl: true, atom.Dt: true, atom.Fieldset: true, atom.Figcaption: true,
+	atom.Figure: true, atom.Footer: true, atom.Form: true, atom.H1: true,
+	atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+	atom.Header: true, atom.Hgroup: true, atom.Hr: true, atom.Html: true,
+	atom.Legend: true, atom.Li: true, atom.Main: true, atom.Menu: true,
+	atom.Nav: true, atom.Ol: true, atom.P: true, atom.Pre: true,
+	atom.Section: true, atom.Summary: true, atom.Table: true, atom.Tbody: true,
+	atom.Td: true, atom.Tfoot: true, atom.Th: true, atom.Thead: true,
+	atom.Tr: true, atom.Ul: true,
+}
+
+func headingLevel(a atom.Atom) int {
+	switch a {
+	case atom.H1:
+		return 1
+	case atom.H2:
+		return 2
+	case atom.H3:
+		return 3
+	case atom.H4:
+		return 4
+	case atom.H5:
+		return 5
+	case atom.H6:
+		return 6
+	}
+	return 0
+}
+
+func (w *walker) enter(n *html.Node) bool {
+	switch n.Type {
+	case html.TextNode:
+		w.text(n.Data)
+		return false
+	case html.CommentNode:
+		if k, ok := structuralMarker(n.Data, 40); ok && k != 0 {
+			w.marker(k)
+		}
+		return false
+	case html.DocumentNode:
+		w.frames = append(w.frames, frame{n: n, start: len(w.blocks)})
+		return true
+	case html.ElementNode:
+	default:
+		return false
+	}
+	a := n.DataAtom
+	if skipped[a] || hasAttr(n, "hidden") {
+		return false
+	}
+	if a == atom.Br {
+		w.finishLine()
+		return false
+	}
+	roles := w.classify(n)
+	if !blockTags[a] && roles&roleBoiler != 0 && w.owner != nil {
+		return false // e.g. <span class="skip">…</span> inside a paragraph
+	}
+	// Classified inline elements are block boundaries, so that their
+	// blocks fall inside their span.
+	block := blockTags[a] || roles != 0
+	if block {
+		w.openBlock(n)
+	}
+	f := frame{n: n, roles: roles, block: block, rank: -1}
+	switch a {
+	case atom.A:
+		w.link, w.linkHref = n, strings.TrimSpace(attr(n, "href"))
+		w.linkText.Reset()
+	case atom.Ul, atom.Ol, atom.Dl:
+		w.groups = append(w.groups, n)
+		f.group = true
+	case atom.Table:
+		w.groups = append(w.groups, n)
+		f.group = true
+		if w.dataTable == nil && isDataTable(n) {
+			w.dataTable = n
+		}
+	case atom.Main, atom.Article, atom.Section, atom.Aside, atom.Nav:
+		w.sectioning++
+		f.sectional = true
+	}
+	if block {
+		f.rank = containerRank(n)
+	}
+	f.start, f.nonlink, f.linked = len(w.blocks), w.nonlink, w.linked
+	w.frames = append(w.frames, f)
+	return true
+}
+
+func (w *walker) exit(n *html.Node) {
+	f := w.frames[len(w.frames)-1]
+	w.frames = w.frames[:len(w.frames)-1]
+	if n.Type != html.ElementNode {
+		return
+	}
+	if n == w.link {
+		if w.linkHref != "" {
+			w.cur.links = append(w.cur.links, link{href: w.linkHref, text: strings.TrimFunc(w.linkText.String(), isBlank)})
+		}
+		w.link, w.linkHref = nil, ""
+	}
+	if f.block {
+		w.closeBlock(n)
+	}
+	if f.group {
+		w.groups = w.groups[:len(w.groups)-1]
+	}
+	if n == w.dataTable {
+		w.dataTable = nil
+	}
+	if f.sectional {
+		w.sectioning--
+	}
+	s := span{f.start, len(w.blocks)}
+	if s.end == s.start {
+		return
+	}
+	if f.roles&roleBoiler != 0 && f.roles&roleContact == 0 {
+		w.boiler = append(w.boiler, s)
+	}
+	if f.roles&roleCrumb != 0 {
+		w.crumbs = append(w.crumbs, s)
+	}
+	if f.roles&roleContact != 0 {
+		w.contacts = append(w.contacts, s)
+	}
+	if f.rank >= 0 && f.rank < w.containerRank {
+		w.container, w.containerRank = s, f.rank
+	}
+	if f.block {
+		// Text density: text outside links counts for, text in links
+		// (menus) against an element. The inner element wins ties, so the
+		// winner is the tightest box around the prose.
+		score := (w.nonlink - f.nonlink) - 3*(w.linked-f.linked)
+		if score > w.bestScore {
+			w.bestScore, w.densest = score, s
+		}
+	}
+}
+
+// openBlock handles the start of a block-level element: a new block, a new
+// cell of a table row, or, inside a paragraph-like owner, a line break.
+func (w *walker) openBlock(n *html.Node) {
+	a := n.DataAtom
+	if w.owner != nil {
+		w.finishLine()
+		if w.cur.kind == rowBlock && (a == atom.Td || a == atom.Th) && w.owner.DataAtom == atom.Tr {
+			w.cur.cells = append(w.cur.cells, nil)
+			w.cur.th = append(w.cur.th, a == atom.Th)
+		}
+		return
+	}
+	w.flush()
+	switch a {
+	case atom.P, atom.Pre, atom.Caption, atom.Figcaption, atom.Summary, atom.Legend:
+		w.startBlock(n, paraBlock)
+	case atom.Li:
+		w.startBlock(n, itemBlock)
+	case atom.Dt:
+		w.startBlock(n, termBlock)
+	case atom.Dd:
+		w.startBlock(n, descBlock)
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		w.startBlock(n, headingBlock)
+		w.cur.level = headingLevel(a)
+	case atom.Tr:
+		if w.dataTable != nil {
+			w.startBlock(n, rowBlock)
+		}
+	}
+}
+
+func (w *walker) startBlock(n *html.Node, k blockKind) {
+	w.owner = n
+	w.cur.kind = k
+	if len(w.groups) > 0 {
+		w.cur.group = w.groups[len(w.groups)-1]
+	}
+}
+
+func (w *walker) closeBlock(n *html.Node) {
+	switch {
+	case n == w.owner:
+		w.flush()
+		w.owner = nil
+	case w.owner != nil:
+		w.finishLine()
+	default:
+		w.flush()
+	}
+}
+
+// flush ends the current block and emits it if it holds any text.
+func (w *walker) flush() {
+	w.finishLine()
+	b := w.cur
+	w.cur = block{}
+	for _, c := range b.cells {
+		if len(c) > 0 {
+			w.blocks = append(w.blocks, b)
+			w.nonlink += b.textLen - b.linkLen
+			w.linked += b.linkLen
+			return
+		}
+	}
+}
+
+func (w *walker) finishLine() {
+	s := strings.TrimFunc(w.line.String(), isBlank)
+	w.line.Reset()
+	w.pendingSpace = false
+	if s == "" {
+		return
+	}
+	if len(w.cur.cells) == 0 {
+		w.cur.cells = [][]string{nil}
+		w.cur.th = []bool{false}
+	}
+	last := len(w.cur.cells) - 1
+	w.cur.cells[last] = append(w.cur.cells[last], s)
+}
+
+// text appends a text node with HTML white space collapsed.
+func (w *walker) text(s string) {
+	if strings.Contains(s, "ここ") || strings.Contains(s, "本文") {
+		if k, ok := structuralMarker(s, 25); ok {
+			if k != 0 && !strings.HasPrefix(w.linkHref, "#") {
+				w.marker(k)
+			}
+			return
+		}
+	}
+	n := 0
+	for _, r := range s {
+		if isHTMLSpace(r) {
+			if w.line.Len() > 0 {
+				w.pendingSpace = true
+			}
+			continue
+		}
+		if w.pendingSpace {
+			w.line.WriteByte(' ')
+			if w.link != nil {
+				w.linkText.WriteByte(' ')
+			}
+			w.pendingSpace = false
+		}
+		w.line.WriteRune(r)
+		if w.link != nil {
+			w.linkText.WriteRune(r)
+		}
+		n++
+	}
+	w.cur.textLen += n
+	if w.link != nil {
+		w.cur.linkLen += n
+	}
+}
+
+func (w *walker) marker(k int) {
+	if w.owner == nil {
+		w.flush()
+	}
+	switch {
+	case k > 0 && w.marks.start < 0:
+		w.marks.start = len(w.blocks)
+	case k < 0 && w.marks.start >= 0 && w.marks.end < 0:
+		w.marks.end = len(w.blocks)
+	}
+}
+
+// structuralMarker recognises the screen-reader markers Japanese CMSs put
+// around page regions: 本文ここから / ここから本文です (content starts, +1),
+// 本文ここまで (content ends, -1), and the others (サイトメニューここから,
+// フッターここまで: 0). ok is false for ordinary text.
+func structuralMarker(s string, maxRunes int) (kind int, ok bool) {
+	s = strings.TrimFunc(s, func(r rune) bool { return isBlank(r) || strings.ContainsRune("-=▲▼△▽■□◆◇*/!", r) })
+	if s == "" || utf8.RuneCountInString(s) > maxRunes {
+		return 0, false
+	}
+	for _, m := range []string{"本文ここから", "ここから本文", "本文開始", "本文はここから"} {
+		if strings.Contains(s, m) {
+			return 1, true
+		}
+	}
+	for _, m := range []string{"本文ここまで", "ここまで本文", "本文終了", "本文はここまで"} {
+		if strings.Contains(s, m) {
+			return -1, true
+		}
+	}
+	t := strings.TrimRight(s, "。.")
+	t = strings.TrimSuffix(t, "です")
+	if strings.HasSuffix(t, "ここから") || strings.HasSuffix(t, "ここまで") ||
+		strings.HasPrefix(t, "ここから") || strings.HasPrefix(t, "ここまで") {
+		return 0, true
+	}
+	return 0, false
+}
+
+// classify gives an element its roles.
+func (w *walker) classify(n *html.Node) role {
+	var r role
+	a := n.DataAtom
+	inSection := w.sectioning > 0
+	switch a {
+	case atom.Nav, atom.Aside, atom.Form:
+		r |= roleBoiler
+	case atom.Header, atom.Footer:
+		// A <header> or <footer> inside <main>, <article> or <section> is
+		// the section's own (it may hold the page title or the contact).
+		if !inSection {
+			r |= roleBoiler
+		}
+	}
+	if len(n.Attr) == 0 {
+		return r
+	}
+	for _, at := range n.Attr {
+		v := strings.ToLower(at.Val)
+		switch at.Key {
+		case "role":
+			switch v {
+			case "navigation", "banner", "contentinfo", "complementary", "search":
+				r |= roleBoiler
+			}
+		case "aria-label":
+			if strings.Contains(v, "パンくず") || strings.Contains(v, "現在位置") || strings.Contains(v, "breadcrumb") || strings.Contains(v, "現在地") {
+				r |= roleCrumb
+			}
+		case "itemtype":
+			if strings.Contains(v, "breadcrumblist") {
+				r |= roleCrumb
+			}
+		case "id", "class":
+			r |= classifyWords(v, inSection, headingLevel(a) > 0)
+		}
+	}
+	if r&roleCrumb != 0 {
+		r &^= roleBoiler
+	}
+	return r
+}
+
+func classifyWords(v string, inSection, heading bool) role {
+	var r role
+	compact := strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || r == ' ' {
+			return -1
+		}
+		return r
+	}, v)
+	for _, c := range []string{"breadcrumb", "pankuzu", "topicpath", "crumb"} {
+		if strings.Contains(compact, c) {
+			return roleCrumb
+		}
+	}
+	if heading {
+		return 0 // <h1 id="page-header"> is the title, whatever its class says
+	}
+	for _, word := range splitWords(v) {
+		switch {
+		case contactWords[word]:
+			r |= roleContact
+		case boilerWords[word]:
+			r |= roleBoiler
+		case (word == "header" || word == "footer" || word == "head" || word == "foot") && !inSection:
+			r |= roleBoiler
+		case len(word) > 3 && (strings.HasSuffix(word, "navi") || strings.HasSuffix(word, "nav") || strings.HasSuffix(word, "menu")):
+			r |= roleBoiler
+		}
+	}
+	return r
+}
+
+var boilerWords = map[string]bool{
+	"nav": true, "navi": true, "navigation": true, "menu": true, "menus": true,
+	"side": true, "sidebar": true, "aside": true, "banner": true, "banners": true,
+	"related": true, "relation": true, "relations": true, "kanren": true,
+	"sns": true, "share": true, "social": true, "pagetop": true, "ptop": true,
+	"skip": true, "search": true, "gsearch": true, "utility": true,
+	"translate": true, "language": true, "lang": true, "toolbar": true,
+	"widget": true, "ad": true, "ads": true, "enquete": true, "feedback": true,
+	"questionnaire": true, "vote": true, "pager": true, "pagination": true,
+	"sitemap": true, "copyright": true, "scrolltop": true, "print": true,
+	"blockskip": true, "blockjump": true, "accessibility": true,
+}
+
+var contactWords = map[string]bool{
+	"inquiry": true, "contact": true, "toiawase": true, "otoiawase": true,
+	"contactus": true,
+}
+
+// splitWords splits an id or class list into lower-case words at
+// separators and camelCase humps: "tmp_section_related" → tmp, section,
+// related; "mainContents" → main, contents.
+func splitWords(v string) []string {
+	var words []string
+	start := -1
+	prevLower := false
+	for i, r := range v {
+		alnum := unicode.IsLetter(r) || unicode.IsDigit(r)
+		upper := unicode.IsUpper(r)
+		if !alnum || (upper && prevLower) {
+			if start >= 0 {
+				words = append(words, strings.ToLower(v[start:i]))
+				start = -1
+			}
+		}
+		if alnum && start < 0 {
+			start = i
+		}
+		prevLower = unicode.IsLower(r) || unicode.IsDigit(r)
+	}
+	if start >= 0 {
+		words = append(words, strings.ToLower(v[start:]))
+	}
+	return words
+}
+
+// containerIDs are the ids of content containers Japanese CMSs use, best
+// first. <main>, role=main and <article> rank after them.
+var containerIDs = []string{
+	"tmp_contents", "main_body", "honbun", "main-contents", "main_contents",
+	"maincontents", "contents-main", "contents_main", "main", "contents",
+	"content", "main-content", "main_content", "maincontent",
+}
+
+func containerRank(n *html.Node) int {
+	id := strings.ToLower(attr(n, "id"))
+	if id != "" {
+		for i, c := range containerIDs {
+			if id == c {
+				return i
+			}
+		}
+	}
+	switch {
+	case n.DataAtom == atom.Main, strings.EqualFold(attr(n, "role"), "main"):
+		return len(containerIDs)
+	}
+	return -1
+}
+
+// isDataTable reports whether a table holds data rather than page layout:
+// it has no nested table and no heading. The scan stops at the first
+// nested table, so nested layout tables cost linear time overall.
+func isDataTable(t *html.Node) bool {
+	n := t.FirstChild
+	for n != nil {
+		if n.Type == html.ElementNode {
+			if n.DataAtom == atom.Table || headingLevel(n.DataAtom) > 0 {
+				return false
+			}
+			if n.FirstChild != nil {
+				n = n.FirstChild
+				continue
+			}
+		}
+		for n != t && n.NextSibling == nil {
+			n = n.Parent
+		}
+		if n == t {
+			break
+		}
+		n = n.NextSibling
+	}
+	return true
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}

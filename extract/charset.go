@@ -1,0 +1,277 @@
+package extract
+
+import (
+	"bytes"
+	"fmt"
+	"mime"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	htmlcharset "golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/japanese"
+)
+
+// metaScanLimit bounds the search for <meta charset>: declarations live
+// in <head>, which on municipal CMS pages can run to tens of kilobytes of
+// scripts and styles, well past the 1024 bytes HTML's prescan looks at.
+const metaScanLimit = 64 << 10
+
+// decoded is a page converted to UTF-8.
+type decoded struct {
+	text     []byte
+	charset  string // canonical name, e.g. "shift_jis"
+	warnings []string
+}
+
+// decode converts body to UTF-8. The charset comes from, in order: the
+// Content-Type header, a byte-order mark, <meta charset> or http-equiv
+// (or an XML declaration), then detection. A declaration the bytes
+// plainly contradict, such as the common Apache default "charset=UTF-8"
+// on a Shift_JIS page, is overridden with a warning rather than turned
+// into mojibake.
+func decode(body []byte, contentType string) decoded {
+	type source struct{ label, from string }
+	var declared []source
+	if cs := headerCharset(contentType); cs != "" {
+		declared = append(declared, source{cs, "Content-Type header"})
+	}
+	if cs := bomCharset(body); cs != "" {
+		declared = append(declared, source{cs, "byte-order mark"})
+	}
+	if cs := metaCharset(body); cs != "" {
+		declared = append(declared, source{cs, "<meta>"})
+	}
+
+	var d decoded
+	for _, s := range declared {
+		enc, name := htmlcharset.Lookup(s.label)
+		if enc == nil {
+			d.warnings = append(d.warnings, fmt.Sprintf("charset: unknown charset %q in %s ignored", s.label, s.from))
+			continue
+		}
+		if fits(body, name) {
+			d.charset = name
+			break
+		}
+		d.charset = detect(body)
+		if d.charset == name {
+			d.warnings = append(d.warnings, fmt.Sprintf("charset: invalid %s byte sequences replaced with U+FFFD", name))
+		} else {
+			d.warnings = append(d.warnings, fmt.Sprintf("charset: %s declares %s but the bytes are %s; decoded as %s", s.from, name, d.charset, d.charset))
+		}
+		break
+	}
+	if d.charset == "" {
+		d.charset = detect(body)
+	}
+	d.text = convert(body, d.charset)
+	return d
+}
+
+// headerCharset returns the charset parameter of a Content-Type value.
+func headerCharset(contentType string) string {
+	if contentType == "" {
+		return ""
+	}
+	if _, params, err := mime.ParseMediaType(contentType); err == nil {
+		return strings.TrimSpace(params["charset"])
+	}
+	// Tolerate malformed headers such as "text/html;; charset=EUC-JP".
+	if m := charsetParam.FindStringSubmatch(contentType); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+var (
+	charsetParam = regexp.MustCompile(`(?i)charset\s*=\s*["']?([\w.:-]+)`)
+	xmlEncoding  = regexp.MustCompile(`(?i)encoding\s*=\s*["']([\w.:-]+)`)
+)
+
+func bomCharset(b []byte) string {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
+		return "utf-8"
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		return "utf-16be"
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
+		return "utf-16le"
+	}
+	return ""
+}
+
+// metaCharset finds the charset declared in the document head: <meta
+// charset>, <meta http-equiv="Content-Type" content="…; charset=…">, or an
+// XML declaration's encoding. Malformed declarations (value= instead of
+// content=) are ignored, as browsers ignore them.
+func metaCharset(body []byte) string {
+	head := body
+	if len(head) > metaScanLimit {
+		head = head[:metaScanLimit]
+	}
+	z := html.NewTokenizer(bytes.NewReader(head))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return ""
+		case html.CommentToken:
+			// The tokenizer reads "<?xml … ?>" as a bogus comment.
+			if c := z.Token().Data; strings.HasPrefix(c, "?xml") {
+				if m := xmlEncoding.FindStringSubmatch(c); m != nil {
+					return m[1]
+				}
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			switch string(name) {
+			case "body":
+				return ""
+			case "meta":
+				if !hasAttr {
+					continue
+				}
+				var cs, httpEquiv, content string
+				for {
+					k, v, more := z.TagAttr()
+					switch strings.ToLower(string(k)) {
+					case "charset":
+						cs = string(v)
+					case "http-equiv":
+						httpEquiv = strings.ToLower(string(v))
+					case "content":
+						content = string(v)
+					}
+					if !more {
+						break
+					}
+				}
+				if cs = strings.TrimSpace(cs); cs != "" {
+					return cs
+				}
+				if httpEquiv == "content-type" {
+					if m := charsetParam.FindStringSubmatch(content); m != nil {
+						return m[1]
+					}
+				}
+			}
+		}
+	}
+}
+
+// fits reports whether body is plausibly text in the named encoding.
+func fits(body []byte, name string) bool {
+	esc := hasJISEscape(body)
+	switch {
+	case name == "iso-2022-jp":
+		return esc || isASCII(body)
+	case esc:
+		return false
+	case name == "utf-8":
+		return utf8.Valid(body)
+	case isASCII(body):
+		return true
+	case utf8.Valid(body):
+		// Multi-byte text that is valid UTF-8 is UTF-8: the chance that
+		// Shift_JIS or EUC-JP prose happens to form valid UTF-8 sequences
+		// is negligible.
+		return false
+	}
+	return replacementRate(body, name) < 0.01
+}
+
+// detect guesses the encoding of undeclared bytes among those Japanese
+// municipal sites use.
+func detect(body []byte) string {
+	switch {
+	case hasJISEscape(body):
+		return "iso-2022-jp"
+	case utf8.Valid(body):
+		return "utf-8"
+	}
+	best, bestScore := "utf-8", -1.0
+	for _, name := range []string{"shift_jis", "euc-jp"} {
+		score := legacyScore(body, name)
+		if bestScore < 0 || score < bestScore {
+			best, bestScore = name, score
+		}
+	}
+	return best
+}
+
+// legacyScore rates a decoding of body: lower is better. Invalid byte
+// sequences weigh most; half-width katakana, rare in modern pages but what
+// EUC-JP bytes turn into when read as Shift_JIS, weigh less.
+func legacyScore(body []byte, name string) float64 {
+	out := convert(body, name)
+	var bad, halfwidth, runes int
+	for _, r := range string(out) {
+		runes++
+		switch {
+		case r == utf8.RuneError:
+			bad++
+		case r >= 0xFF61 && r <= 0xFF9F:
+			halfwidth++
+		}
+	}
+	if runes == 0 {
+		return 0
+	}
+	return (3*float64(bad) + float64(halfwidth)) / float64(runes)
+}
+
+func replacementRate(body []byte, name string) float64 {
+	out := convert(body, name)
+	n := utf8.RuneCount(out)
+	if n == 0 {
+		return 0
+	}
+	return float64(bytes.Count(out, []byte(string(utf8.RuneError)))) / float64(n)
+}
+
+// convert decodes body from the named encoding to valid UTF-8. Invalid
+// sequences become U+FFFD.
+func convert(body []byte, name string) []byte {
+	var enc encoding.Encoding
+	switch name {
+	case "utf-8":
+		body = bytes.TrimPrefix(body, []byte{0xEF, 0xBB, 0xBF})
+		if utf8.Valid(body) {
+			return body
+		}
+		return bytes.ToValidUTF8(body, []byte(string(utf8.RuneError)))
+	case "shift_jis":
+		enc = japanese.ShiftJIS
+	case "euc-jp":
+		enc = japanese.EUCJP
+	case "iso-2022-jp":
+		enc = japanese.ISO2022JP
+	default:
+		enc, _ = htmlcharset.Lookup(name)
+	}
+	if enc == nil {
+		return bytes.ToValidUTF8(body, []byte(string(utf8.RuneError)))
+	}
+	out, err := enc.NewDecoder().Bytes(body)
+	if err != nil {
+		// x/text decoders replace invalid input rather than fail; an error
+		// here means the encoding cannot decode at all.
+		return bytes.ToValidUTF8(body, []byte(string(utf8.RuneError)))
+	}
+	return bytes.ToValidUTF8(out, []byte(string(utf8.RuneError)))
+}
+
+func hasJISEscape(b []byte) bool {
+	return bytes.Contains(b, []byte("\x1b$B")) || bytes.Contains(b, []byte("\x1b$@")) || bytes.Contains(b, []byte("\x1b(J"))
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

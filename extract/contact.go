@@ -1,0 +1,154 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+var (
+	contactLabel = regexp.MustCompile(`^(?:この(?:ページ|記事|情報|件)(?:に関する|について|についての|への|の)?)?(?:お問い?合わ?せ|問い?合わ?せ)(?:先|窓口)?(?:は|について)?[:：]?$`)
+	phoneLabel   = regexp.MustCompile(`(?i)(?:電話|tel|☎|℡)(?:番号)?\s*[:：]?\s*`)
+	faxLabel     = regexp.MustCompile(`(?i)(?:ファクス|ファックス|ファクシミリ|fax)(?:番号)?\s*[:：]?\s*`)
+	phoneNumber  = regexp.MustCompile(`^[0-9０-９][0-9０-９\-－‐ー−()（） ]{4,}[0-9０-９]`)
+	emailText    = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
+	formLinkText = regexp.MustCompile(`メール|フォーム|問い?合わ?せ|問合せ`)
+	// Link text beside a department name that is not part of it.
+	orgLinkText = regexp.MustCompile(`^(?:組織詳細|組織|所在地|地図|アクセス|詳細|案内|ホームページ)(?:へ|を見る|はこちら|情報)?$`)
+)
+
+// findContact reads the お問い合わせ block: a container classed as one
+// (inquiry, contact, toiawase), else a block labelled お問い合わせ and what
+// follows it up to the next heading. Its blocks leave the content.
+func (a *analysis) findContact() {
+	start, end := -1, -1
+	if s, ok := outermost(a.contacts, func(s span) bool { return !a.blocks[s.start].boiler }); ok {
+		start, end = s.start, s.end
+	} else {
+		label := -1
+		for i := range a.blocks {
+			b := &a.blocks[i]
+			if b.boiler || b.used || !contactLabel.MatchString(Fold(b.text())) {
+				continue
+			}
+			if label < 0 || (a.inContent(i) && !a.inContent(label)) {
+				label = i
+			}
+			if a.inContent(i) {
+				break
+			}
+		}
+		if label < 0 {
+			return
+		}
+		start, end = label, label+1
+		for end < len(a.blocks) && end-label <= 12 {
+			b := &a.blocks[end]
+			if b.kind == headingBlock || b.boiler || (a.inContent(label) && !a.inContent(end)) {
+				break
+			}
+			end++
+		}
+	}
+
+	c := &a.doc.Contact
+	for i := start; i < end; i++ {
+		b := &a.blocks[i]
+		if b.boiler {
+			continue
+		}
+		b.used = true
+		for _, l := range b.links {
+			href := strings.TrimSpace(l.href)
+			switch lower := strings.ToLower(href); {
+			case strings.HasPrefix(lower, "mailto:"):
+				if c.Email == "" {
+					addr := href[len("mailto:"):]
+					if q := strings.IndexByte(addr, '?'); q >= 0 {
+						addr = addr[:q]
+					}
+					c.Email = strings.TrimSpace(addr)
+				}
+			case strings.HasPrefix(lower, "tel:"), strings.HasPrefix(lower, "#"), strings.HasPrefix(lower, "javascript:"):
+			case formLinkText.MatchString(l.text) && c.FormURL == "":
+				c.FormURL = a.resolve(href)
+			}
+		}
+		lines := b.lines()
+		if b.kind == rowBlock {
+			lines = []string{b.text()}
+		}
+		// <dt>TEL</dt><dd>011-…</dd>: read a term with its description.
+		if b.kind == termBlock && i+1 < end && a.blocks[i+1].kind == descBlock {
+			next := &a.blocks[i+1]
+			next.used = true
+			lines = []string{b.text() + " " + next.text()}
+			i++
+		}
+		for _, line := range lines {
+			a.contactLine(line, b)
+		}
+	}
+}
+
+func (a *analysis) contactLine(line string, b *block) {
+	c := &a.doc.Contact
+	if contactLabel.MatchString(Fold(line)) {
+		return
+	}
+	isData := false
+	if v := labelled(phoneLabel, line); v != "" {
+		if c.Phone == "" {
+			c.Phone = v
+		}
+		isData = true
+	}
+	if v := labelled(faxLabel, line); v != "" {
+		if c.Fax == "" {
+			c.Fax = v
+		}
+		isData = true
+	}
+	if m := emailText.FindString(norm.NFKC.String(line)); m != "" {
+		if c.Email == "" {
+			c.Email = m
+		}
+		isData = true
+	}
+	if isData || c.Department != "" {
+		return
+	}
+	// The department: the first line that is not a number, an address
+	// or a link to a mail form, without links such as 組織詳細へ.
+	for _, l := range b.links {
+		if orgLinkText.MatchString(l.text) || formLinkText.MatchString(l.text) {
+			line = strings.Replace(line, l.text, "", 1)
+		}
+	}
+	line = strings.TrimFunc(collapse(line), isBlank)
+	if line == "" || strings.HasPrefix(line, "〒") || strings.Contains(line, "@") || strings.Contains(line, "＠") {
+		return
+	}
+	c.Department = line
+}
+
+// labelled returns the phone or fax number after label in line, or "".
+func labelled(label *regexp.Regexp, line string) string {
+	for _, loc := range label.FindAllStringIndex(line, -1) {
+		if n := phoneNumber.FindString(line[loc[1]:]); n != "" {
+			n = norm.NFKC.String(n)
+			n = strings.Map(func(r rune) rune {
+				switch r {
+				case '‐', 'ー', '−':
+					return '-'
+				case ' ':
+					return -1
+				}
+				return r
+			}, n)
+			return strings.TrimRight(n, "(")
+		}
+	}
+	return ""
+}

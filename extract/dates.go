@@ -1,0 +1,135 @@
+package extract
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Dates on municipal pages are written many ways: 2021年2月2日, 2021/2/2,
+// 2021-02-02, 2021.2.2, 令和3年2月2日, 令和元年5月1日, R3.2.2, H31.4.30, in
+// full-width digits, with a weekday （火曜日） and a time. The patterns
+// match the text as written, so that the raw form can be reported; the
+// match is then NFKC-normalised and parsed.
+const (
+	dd       = `[0-9０-９]`
+	dateSep  = `\s*(?:[/／.．\-－‐]|年|月)\s*`
+	weekday  = `(?:\s*[（(][^）)]{1,6}[）)])?`
+	timePart = `(?:\s*` + dd + `{1,2}\s*[時:：]\s*` + dd + `{1,2}\s*分?(?:\s*[:：]\s*` + dd + `{1,2}\s*秒?)?)?`
+	western  = dd + `{4}` + dateSep + dd + `{1,2}` + dateSep + dd + `{1,2}\s*日?`
+	eraName  = `(?:令和|平成|昭和|大正|明治|㋿|㍻|㍼|㍽|㍾|[RHSTMＲＨＳＴＭ])`
+	eraDate  = eraName + `\s*(?:` + dd + `{1,2}|元)` + dateSep + dd + `{1,2}` + dateSep + dd + `{1,2}\s*日?`
+	dateExpr = `(?:` + western + `|` + eraDate + `)` + weekday + timePart
+)
+
+var (
+	updatedLabel   = regexp.MustCompile(`(?:最終更新日時?|更新日時?|最終更新)\s*[:：]?\s*`)
+	publishedLabel = regexp.MustCompile(`(?:掲載開始日|公開開始日|掲載日|公開日|作成日|登録日)\s*[:：]?\s*`)
+	dateAtStart    = regexp.MustCompile(`^` + dateExpr)
+	parseWestern   = regexp.MustCompile(`^(\d{4})\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)
+	parseJapanese  = regexp.MustCompile(`^(令和|平成|昭和|大正|明治|[RHSTM])\s*(\d{1,2}|元)\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)
+)
+
+type era struct {
+	name  string
+	start time.Time // first day
+	end   time.Time // first day of the next era
+}
+
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+var eras = map[string]era{
+	"明治": {"明治", day(1868, 1, 25), day(1912, 7, 30)},
+	"大正": {"大正", day(1912, 7, 30), day(1926, 12, 25)},
+	"昭和": {"昭和", day(1926, 12, 25), day(1989, 1, 8)},
+	"平成": {"平成", day(1989, 1, 8), day(2019, 5, 1)},
+	"令和": {"令和", day(2019, 5, 1), day(9999, 1, 1)},
+}
+
+var eraLetters = map[string]string{"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
+
+// parseDate turns a matched date (as written) into YYYY-MM-DD. A date that
+// does not exist gives an error; a date outside its era's span (平成32年,
+// still used in plans written before 2019) is converted and noted.
+func parseDate(raw string) (iso, note string, err error) {
+	s := norm.NFKC.String(raw) // full-width digits, ㍻ → 平成
+	var y, m, d int
+	if g := parseWestern.FindStringSubmatch(s); g != nil {
+		y, _ = strconv.Atoi(g[1])
+		m, _ = strconv.Atoi(g[2])
+		d, _ = strconv.Atoi(g[3])
+	} else if g := parseJapanese.FindStringSubmatch(s); g != nil {
+		name := g[1]
+		if full, ok := eraLetters[name]; ok {
+			name = full
+		}
+		e := eras[name]
+		n := 1
+		if g[2] != "元" {
+			n, _ = strconv.Atoi(g[2])
+		}
+		if n < 1 {
+			return "", "", fmt.Errorf("no year 0 in the %s era", name)
+		}
+		y = e.start.Year() + n - 1
+		m, _ = strconv.Atoi(g[3])
+		d, _ = strconv.Atoi(g[4])
+		if t := day(y, time.Month(m), d); valid(t, y, m, d) && (t.Before(e.start) || !t.Before(e.end)) {
+			note = fmt.Sprintf("%s is outside the %s era; read as %s", strings.TrimSpace(raw), name, t.Format(time.DateOnly))
+		}
+	} else {
+		return "", "", fmt.Errorf("unrecognised date")
+	}
+	t := day(y, time.Month(m), d)
+	if !valid(t, y, m, d) {
+		return "", "", fmt.Errorf("no such day")
+	}
+	return t.Format(time.DateOnly), note, nil
+}
+
+func valid(t time.Time, y, m, d int) bool {
+	return t.Year() == y && int(t.Month()) == m && t.Day() == d && y >= 1000
+}
+
+// foundDate is a labelled date found on a page.
+type foundDate struct {
+	iso, raw string
+	at       []blockLine // the label's line, and the date's when apart
+	err      error
+	note     string
+}
+
+// findLabelledDate returns the first date that follows label, in the
+// order the lines are given. A label on its own line or cell (<dt>更新日</dt>
+// <dd>2021年2月2日</dd>) takes its date from the next line.
+func findLabelledDate(label *regexp.Regexp, lines []blockLine) (foundDate, bool) {
+	for i, l := range lines {
+		for _, loc := range label.FindAllStringIndex(l.text, -1) {
+			rest := l.text[loc[1]:]
+			at := []blockLine{l}
+			if strings.TrimFunc(rest, isBlank) == "" && i+1 < len(lines) && lines[i+1].block != l.block {
+				rest = lines[i+1].text
+				at = append(at, lines[i+1])
+			}
+			raw := dateAtStart.FindString(rest)
+			if raw == "" {
+				continue
+			}
+			raw = strings.TrimFunc(raw, isBlank)
+			iso, note, err := parseDate(raw)
+			return foundDate{iso: iso, raw: raw, at: at, err: err, note: note}, true
+		}
+	}
+	return foundDate{}, false
+}
+
+// blockLine is one line of one block, addressed for later removal.
+type blockLine struct {
+	text  string
+	block int
+	line  int // -1 for a whole row
+}

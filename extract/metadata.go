@@ -1,0 +1,320 @@
+package extract
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/text/unicode/norm"
+)
+
+// findTitle takes the page's <h1>: the one in the main content, else the
+// first outside menus and headers (a logo in <h1> has no text, or sits in
+// the header). Without one, the <title> minus its site suffix.
+func (a *analysis) findTitle() {
+	pick := -1
+	for i := range a.blocks {
+		b := &a.blocks[i]
+		if b.kind != headingBlock || b.level != 1 || b.boiler || b.crumb {
+			continue
+		}
+		if a.inContent(i) {
+			pick = i
+			break
+		}
+		if pick < 0 {
+			pick = i
+		}
+	}
+	if pick >= 0 {
+		a.blocks[pick].used = true
+		a.doc.Title = a.blocks[pick].text()
+		return
+	}
+	a.doc.Title = stripSiteSuffix(strings.TrimFunc(collapse(a.dom.Find("title").First().Text()), isBlank))
+}
+
+// titleSeparators split "page｜site" titles; the last part is the site.
+var titleSeparators = []string{"｜", " | ", "|", " - ", " – ", " — ", "　", " :: ", " / "}
+
+func stripSiteSuffix(t string) string {
+	for _, sep := range titleSeparators {
+		if i := strings.LastIndex(t, sep); i > 0 {
+			if head := strings.TrimFunc(t[:i], isBlank); head != "" {
+				return head
+			}
+		}
+	}
+	return t
+}
+
+var (
+	crumbLabel    = regexp.MustCompile(`^(?:現在(?:の)?(?:ページ|位置|地)|ここは|現在表示しているページ|パンくずリスト|パンくず)\s*[:：]?$`)
+	crumbPrefix   = regexp.MustCompile(`^(?:現在(?:の)?(?:ページ|位置|地)|ここは|現在表示しているページ)\s*[:：]\s*`)
+	crumbSplitter = regexp.MustCompile(`\s*(?:[>＞›»≫→]|&gt;)\s*`)
+	homeCrumb     = regexp.MustCompile(`(?i)^(?:トップ|ホーム|home|top)`)
+)
+
+// findBreadcrumbs reads, in order of trust: schema.org JSON-LD, a
+// breadcrumb container (breadcrumb / pankuzu / topicpath classes, ARIA
+// label, microdata), a 現在のページ label followed by a list, or a
+// "トップ > … > …" line.
+func (a *analysis) findBreadcrumbs() {
+	items := a.jsonLDCrumbs()
+	if s, ok := outermost(a.crumbs, func(s span) bool { return a.blocks[s.start].crumb }); ok {
+		if got := a.crumbsFrom(s.start, s.end); items == nil {
+			items = got
+		}
+	}
+	if items == nil {
+		for i := range a.blocks {
+			b := &a.blocks[i]
+			if b.kind == headingBlock || !crumbLabel.MatchString(b.text()) {
+				continue
+			}
+			// The label and the list that follows it.
+			end := i + 1
+			var group = a.blocks[min(end, len(a.blocks)-1)].group
+			for end < len(a.blocks) && a.blocks[end].kind == itemBlock && a.blocks[end].group == group && group != nil {
+				end++
+			}
+			if end > i+1 {
+				b.used = true
+				items = a.crumbsFrom(i+1, end)
+				break
+			}
+		}
+	}
+	if items == nil {
+		for i := range a.blocks {
+			b := &a.blocks[i]
+			if b.kind != paraBlock || len(b.lines()) != 1 {
+				continue
+			}
+			parts := crumbSplitter.Split(b.text(), -1)
+			if len(parts) < 3 && !(len(parts) == 2 && homeCrumb.MatchString(parts[0])) {
+				continue
+			}
+			if !shortParts(parts) {
+				continue
+			}
+			b.used = true
+			items = a.crumbsFrom(i, i+1)
+			break
+		}
+	}
+	a.doc.Breadcrumbs = items
+}
+
+// crumbsFrom reads breadcrumb items from blocks [start, end) and marks them
+// used: list items one each, other text split at separators, labels
+// dropped.
+func (a *analysis) crumbsFrom(start, end int) []string {
+	var items []string
+	for i := start; i < end; i++ {
+		b := &a.blocks[i]
+		b.used = true
+		parts := []string{b.text()}
+		if b.kind != itemBlock {
+			parts = crumbSplitter.Split(b.text(), -1)
+		}
+		for _, p := range parts {
+			p = strings.TrimFunc(crumbPrefix.ReplaceAllString(p, ""), isBlank)
+			if p == "" || crumbLabel.MatchString(p) {
+				continue
+			}
+			items = append(items, p)
+		}
+	}
+	return items
+}
+
+func shortParts(parts []string) bool {
+	for _, p := range parts {
+		if n := utf8.RuneCountInString(strings.TrimSpace(p)); n == 0 || n > 40 {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonLDCrumbs reads a schema.org BreadcrumbList from JSON-LD, or nil.
+func (a *analysis) jsonLDCrumbs() []string {
+	var items []string
+	a.dom.Find(`script[type="application/ld+json"]`).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		var v any
+		if json.Unmarshal([]byte(s.Text()), &v) != nil {
+			return true
+		}
+		items = breadcrumbList(v)
+		return items == nil
+	})
+	return items
+}
+
+func breadcrumbList(v any) []string {
+	switch t := v.(type) {
+	case []any:
+		for _, e := range t {
+			if items := breadcrumbList(e); items != nil {
+				return items
+			}
+		}
+	case map[string]any:
+		if typ, _ := t["@type"].(string); typ == "BreadcrumbList" {
+			list, _ := t["itemListElement"].([]any)
+			type item struct {
+				pos  float64
+				name string
+			}
+			var got []item
+			for _, e := range list {
+				m, _ := e.(map[string]any)
+				name, _ := m["name"].(string)
+				if name == "" {
+					if it, ok := m["item"].(map[string]any); ok {
+						name, _ = it["name"].(string)
+					}
+				}
+				pos, _ := m["position"].(float64)
+				if name = strings.TrimFunc(collapse(name), isBlank); name != "" {
+					got = append(got, item{pos, name})
+				}
+			}
+			sort.SliceStable(got, func(i, j int) bool { return got[i].pos < got[j].pos })
+			var items []string
+			for _, g := range got {
+				items = append(items, g.name)
+			}
+			return items
+		}
+		if g, ok := t["@graph"]; ok {
+			return breadcrumbList(g)
+		}
+	}
+	return nil
+}
+
+var pageNumberRe = regexp.MustCompile(`(?:ページ番号|ページID|ページＩＤ|記事番号|記事ID|記事ＩＤ)\s*[:：]?\s*([0-9０-９A-Za-zＡ-Ｚａ-ｚ][0-9０-９A-Za-zＡ-Ｚａ-ｚ\-－‐−ー]*)`)
+
+// findPageNumberAndDates reads the page number and the labelled update and
+// publication dates. They are searched outside menus first, in document
+// order; the lines they stood on are taken out of the content.
+func (a *analysis) findPageNumberAndDates() {
+	var lines, boiler []blockLine
+	for i := range a.blocks {
+		b := &a.blocks[i]
+		dst := &lines
+		if b.boiler {
+			dst = &boiler
+		}
+		if b.kind == rowBlock {
+			*dst = append(*dst, blockLine{text: b.text(), block: i, line: -1})
+			continue
+		}
+		for j, l := range b.lines() {
+			*dst = append(*dst, blockLine{text: l, block: i, line: j})
+		}
+	}
+	lines = append(lines, boiler...)
+
+	var meta []blockLine // lines that held metadata
+	for _, l := range lines {
+		if m := pageNumberRe.FindStringSubmatch(l.text); m != nil {
+			v := norm.NFKC.String(m[1])
+			v = strings.Map(func(r rune) rune {
+				if r == '‐' || r == '−' || r == 'ー' {
+					return '-'
+				}
+				return r
+			}, v)
+			a.doc.PageNumber = strings.Trim(v, "-")
+			meta = append(meta, l)
+			break
+		}
+	}
+	for _, f := range []struct {
+		label    *regexp.Regexp
+		name     string
+		iso, raw *string
+	}{
+		{updatedLabel, "updated", &a.doc.Updated, &a.doc.UpdatedRaw},
+		{publishedLabel, "published", &a.doc.Published, &a.doc.PublishedRaw},
+	} {
+		found, ok := findLabelledDate(f.label, lines)
+		if !ok {
+			continue
+		}
+		meta = append(meta, found.at...)
+		*f.raw = found.raw
+		if found.err != nil {
+			a.warn("%s: %q is not a valid date (%v); no date recorded", f.name, found.raw, found.err)
+			continue
+		}
+		if found.note != "" {
+			a.warn("%s: %s", f.name, found.note)
+		}
+		*f.iso = found.iso
+	}
+	a.dropMetaLines(meta)
+}
+
+// metaLeftover is what may remain on a line beside its metadata for the
+// line to count as metadata only.
+var metaLeftover = regexp.MustCompile(`^[\s　:：|｜/／・,、。()（）\[\]【】]*$`)
+
+// dropMetaLines removes from the content the lines that hold only
+// metadata (ページ番号:…, 更新日:…), so they do not become intro text.
+func (a *analysis) dropMetaLines(meta []blockLine) {
+	// Last line first, so removals do not shift the lines still to go.
+	sort.Slice(meta, func(i, j int) bool {
+		if meta[i].block != meta[j].block {
+			return meta[i].block > meta[j].block
+		}
+		return meta[i].line > meta[j].line
+	})
+	for k, m := range meta {
+		if k > 0 && m == meta[k-1] {
+			continue
+		}
+		b := &a.blocks[m.block]
+		if m.line < 0 {
+			b.used = true
+			continue
+		}
+		ls := b.lines()
+		if m.line >= len(ls) || !metaOnly(ls[m.line]) {
+			continue
+		}
+		b.cells[0] = append(ls[:m.line:m.line], ls[m.line+1:]...)
+		if len(b.cells[0]) == 0 {
+			b.used = true
+		}
+	}
+}
+
+// metaOnly reports whether a line holds nothing but a page number, labelled
+// dates, or a date on its own.
+func metaOnly(line string) bool {
+	rest := pageNumberRe.ReplaceAllString(line, "")
+	for _, re := range []*regexp.Regexp{updatedLabel, publishedLabel} {
+		for {
+			loc := re.FindStringIndex(rest)
+			if loc == nil {
+				break
+			}
+			d := dateAtStart.FindString(rest[loc[1]:])
+			rest = rest[:loc[0]] + " " + rest[loc[1]+len(d):]
+		}
+	}
+	rest = strings.TrimFunc(rest, isBlank)
+	rest = rest[len(dateAtStart.FindString(rest)):]
+	return metaLeftover.MatchString(rest)
+}
+func (a *analysis) warn(format string, args ...any) {
+	a.doc.Warnings = append(a.doc.Warnings, fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,341 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+var (
+	// A question prefix: Q / Ｑ / Q1. / 質問： / 問1 … followed by a
+	// separator or space (so that "QOL" or "Aさん" are not prefixes).
+	questionPrefix = regexp.MustCompile(`^[【\[(（]?\s*(?:Q|Ｑ|質問|問)\s*[0-9０-９]*\s*[】\])）]?\s*(?:[.．:：、,，)）]\s*|\s+)`)
+	answerPrefix   = regexp.MustCompile(`^[【\[(（]?\s*(?:A|Ａ|回答|答え?)\s*[0-9０-９]*\s*[】\])）]?\s*(?:[.．:：、,，)）]\s*|\s+)`)
+	// The same, written with a bracket and nothing after: 【Q】志望動機は？
+	bracketQuestion = regexp.MustCompile(`^[【\[]\s*(?:Q|Ｑ|質問)\s*[0-9０-９]*\s*[】\]]\s*`)
+	bracketAnswer   = regexp.MustCompile(`^[【\[]\s*(?:A|Ａ|回答)\s*[0-9０-９]*\s*[】\]]\s*`)
+	notePrefix      = regexp.MustCompile(`^(?:【注[0-9０-９]*】|[（(]注[0-9０-９]*[）)]|※注[0-9０-９]*[:：.．]?)\s*`)
+	// Question-like text: a question, a request, or a classic interview
+	// topic. Used to tell Q&A from sub-headings, profile tables and lists.
+	questionWords = regexp.MustCompile(`[？?]|ください|下さい|ですか|ますか|でしょうか|お願いします|教えて|聞かせて|なぜ|どんな|どのよう|どう|何|きっかけ|理由|志望動機|やりがい|メッセージ|仕事内容|担当業務|スケジュール|休日|魅力|苦労|今後|目標|抱負|印象|雰囲気|キャリア|両立|エピソード|思い出|アドバイス|学生時代|大変`)
+	tableQuestionHeader = regexp.MustCompile(`^(?:質問|Q|Ｑ|問|項目|設問)$`)
+)
+
+func questionLike(s string) bool { return questionWords.MatchString(s) }
+
+// buildSections turns the content blocks into sections and Q&A.
+//
+// Section headings are the content's highest heading level (the title
+// excepted). Questions are headings one level down — when most of them
+// read as questions, otherwise they are sub-headings — dt/dd pairs,
+// Q./A.-prefixed paragraphs, and rows of two-column question tables.
+// Text before any question is intro; 【注】 paragraphs are notes of the
+// question they follow. A page with no question at all has no sections:
+// its text is the intro.
+func (a *analysis) buildSections() {
+	var all []int
+	a.contentBlocks(func(i int, _ *block) { all = append(all, i) })
+	secLevel, qLevel := a.headingLevels(all)
+	nav := a.linkLists(all, qLevel)
+	idx := all[:0]
+	for _, i := range all {
+		if !nav[i] {
+			idx = append(idx, i)
+		}
+	}
+	qaGroups := a.qaGroups(idx)
+
+	bld := builder{doc: a.doc}
+	for _, i := range idx {
+		b := &a.blocks[i]
+		switch {
+		case b.kind == headingBlock && b.level == secLevel:
+			bld.section(b.text())
+		case b.kind == headingBlock && b.level == qLevel:
+			bld.question(stripQuestionPrefix(b.text()))
+		case b.kind == termBlock && qaGroups[b.group]:
+			bld.question(stripQuestionPrefix(b.text()))
+		case b.kind == rowBlock && qaGroups[b.group]:
+			if len(b.cells) >= 2 && !isHeaderRow(b) {
+				bld.question(stripQuestionPrefix(joinLines(b.cells[0])))
+				for _, c := range b.cells[1:] {
+					bld.text(c, true)
+				}
+			}
+		case b.kind == rowBlock:
+			bld.text([]string{rowText(b)}, false)
+		case b.kind == headingBlock:
+			bld.text([]string{b.text()}, false)
+		default:
+			if inPageLinks(b) {
+				continue // a table of contents: <a href="#q1">…</a>
+			}
+			bld.text(b.lines(), b.kind == descBlock && qaGroups[b.group])
+		}
+	}
+	if bld.questions == 0 {
+		// Not an interview: keep the text, but as the page's intro, with
+		// headings as lines of it.
+		a.doc.Sections = nil
+		a.doc.Intro = nil
+		for _, i := range idx {
+			b := &a.blocks[i]
+			if inPageLinks(b) {
+				continue
+			}
+			if b.kind == rowBlock {
+				a.doc.Intro = append(a.doc.Intro, rowText(b))
+				continue
+			}
+			a.doc.Intro = append(a.doc.Intro, b.lines()...)
+		}
+	}
+}
+
+// headingLevels picks the section and question heading levels among the
+// content's headings; 0 means none.
+func (a *analysis) headingLevels(idx []int) (secLevel, qLevel int) {
+	var count, qlike [7]int
+	for _, i := range idx {
+		b := &a.blocks[i]
+		if b.kind == headingBlock {
+			count[b.level]++
+			if questionLike(b.text()) || questionPrefix.MatchString(b.text()) {
+				qlike[b.level]++
+			}
+		}
+	}
+	var levels []int
+	for l := 1; l <= 6; l++ {
+		if count[l] > 0 {
+			levels = append(levels, l)
+		}
+	}
+	mostlyQuestions := func(l int) bool { return 2*qlike[l] >= count[l] }
+	switch {
+	case len(levels) == 0:
+		return 0, 0
+	case len(levels) == 1:
+		if mostlyQuestions(levels[0]) {
+			return 0, levels[0]
+		}
+		return levels[0], 0
+	}
+	top, next := levels[0], levels[1]
+	if mostlyQuestions(top) && qlike[top]*count[next] > qlike[next]*count[top] {
+		return 0, top // questions at the top; deeper headings are sub-headings
+	}
+	if mostlyQuestions(next) {
+		return top, next
+	}
+	return top, 0
+}
+
+// qaGroups returns the dl and table elements whose entries are questions:
+// most first-column entries read as questions, or a header row says
+// 質問 | 回答. A profile list (所属 / 入庁年) is not Q&A.
+func (a *analysis) qaGroups(idx []int) map[*html.Node]bool {
+	type tally struct{ n, q int }
+	t := map[*html.Node]*tally{}
+	header := map[*html.Node]bool{}
+	for _, i := range idx {
+		b := &a.blocks[i]
+		var first string
+		switch {
+		case b.kind == termBlock:
+			first = b.text()
+		case b.kind == rowBlock && len(b.cells) == 2:
+			if isHeaderRow(b) {
+				header[b.group] = true
+				continue
+			}
+			first = joinLines(b.cells[0])
+		default:
+			continue
+		}
+		if b.group == nil {
+			continue
+		}
+		g := t[b.group]
+		if g == nil {
+			g = &tally{}
+			t[b.group] = g
+		}
+		g.n++
+		if questionLike(first) || questionPrefix.MatchString(first) {
+			g.q++
+		}
+	}
+	out := map[*html.Node]bool{}
+	for n, g := range t {
+		if header[n] || 2*g.q > g.n {
+			out[n] = true
+		}
+	}
+	return out
+}
+
+// isHeaderRow reports a 質問 | 回答 header row.
+func isHeaderRow(b *block) bool {
+	return len(b.cells) >= 2 && tableQuestionHeader.MatchString(Fold(joinLines(b.cells[0])))
+}
+
+// rowText renders a non-Q&A table row as a line: "所属：人事課" for a
+// two-cell row, cells joined by " | " otherwise.
+func rowText(b *block) string {
+	parts := make([]string, 0, len(b.cells))
+	for _, c := range b.cells {
+		parts = append(parts, joinLines(c))
+	}
+	if len(parts) == 2 && parts[0] != "" && parts[1] != "" {
+		return parts[0] + "：" + parts[1]
+	}
+	return strings.Join(parts, " | ")
+}
+
+// inPageLinks reports a block that is only links within the page or
+// scripted controls: a table of contents, 前のページに戻る.
+func inPageLinks(b *block) bool {
+	if !linksOnly(b) {
+		return false
+	}
+	for _, l := range b.links {
+		if !strings.HasPrefix(l.href, "#") && !strings.HasPrefix(strings.ToLower(l.href), "javascript:") {
+			return false
+		}
+	}
+	return true
+}
+
+// linksOnly reports a block whose text is all link text.
+func linksOnly(b *block) bool { return len(b.links) > 0 && b.linkLen >= b.textLen }
+
+// linkLists finds the headings that head nothing but links (カテゴリ,
+// 関連リンク) and returns them with their link blocks: navigation, not
+// sections. Headings at the question level are left alone, since an
+// answer may be a link.
+func (a *analysis) linkLists(idx []int, qLevel int) map[int]bool {
+	skip := map[int]bool{}
+	for k, i := range idx {
+		h := &a.blocks[i]
+		if h.kind != headingBlock || h.level == qLevel {
+			continue
+		}
+		end := k + 1
+		for end < len(idx) && a.blocks[idx[end]].kind != headingBlock {
+			end++
+		}
+		if end == k+1 {
+			continue
+		}
+		all := true
+		for _, j := range idx[k+1 : end] {
+			all = all && linksOnly(&a.blocks[j])
+		}
+		if all {
+			for _, j := range idx[k:end] {
+				skip[j] = true
+			}
+		}
+	}
+	return skip
+}
+
+func stripQuestionPrefix(s string) string {
+	if loc := questionPrefix.FindStringIndex(s); loc != nil && loc[1] < len(s) {
+		return s[loc[1]:]
+	}
+	if loc := bracketQuestion.FindStringIndex(s); loc != nil && loc[1] < len(s) {
+		return s[loc[1]:]
+	}
+	return s
+}
+
+func answerText(s string) (string, bool) {
+	if loc := answerPrefix.FindStringIndex(s); loc != nil {
+		return s[loc[1]:], true
+	}
+	if loc := bracketAnswer.FindStringIndex(s); loc != nil {
+		return s[loc[1]:], true
+	}
+	return s, false
+}
+
+// builder accumulates sections and Q&A in page order.
+type builder struct {
+	doc       *Document
+	sec       *Section
+	qa        *QA
+	inNote    bool
+	questions int
+}
+
+func (b *builder) section(heading string) {
+	b.doc.Sections = append(b.doc.Sections, Section{Heading: heading})
+	b.sec = &b.doc.Sections[len(b.doc.Sections)-1]
+	b.qa, b.inNote = nil, false
+}
+
+func (b *builder) question(q string) {
+	if b.sec == nil {
+		b.section("")
+	}
+	b.sec.QA = append(b.sec.QA, QA{Question: q})
+	b.qa = &b.sec.QA[len(b.sec.QA)-1]
+	b.inNote = false
+	b.questions++
+}
+
+// text places lines of text: Q./A. prefixes start questions and answers,
+// 【注】 starts a note, the rest goes to the open answer, note or intro.
+// answer says the lines are an answer whatever their prefix (a <dd>).
+func (b *builder) text(lines []string, answer bool) {
+	for _, l := range lines {
+		if !answer {
+			if loc := questionPrefix.FindStringIndex(l); loc != nil && loc[1] < len(l) {
+				b.question(l[loc[1]:])
+				continue
+			}
+			if loc := bracketQuestion.FindStringIndex(l); loc != nil && loc[1] < len(l) {
+				b.question(l[loc[1]:])
+				continue
+			}
+		}
+		if b.qa == nil {
+			b.intro(l)
+			continue
+		}
+		if loc := notePrefix.FindStringIndex(l); loc != nil {
+			b.inNote = true
+			b.qa.Notes = append(b.qa.Notes, "")
+			l = l[loc[1]:]
+			if l == "" {
+				continue
+			}
+		}
+		if b.inNote {
+			n := &b.qa.Notes[len(b.qa.Notes)-1]
+			if *n != "" {
+				*n += "\n"
+			}
+			*n += l
+			continue
+		}
+		if t, ok := answerText(l); ok {
+			if t == "" {
+				continue
+			}
+			l = t
+		}
+		b.qa.Answer = append(b.qa.Answer, l)
+	}
+}
+
+func (b *builder) intro(l string) {
+	if b.sec != nil {
+		b.sec.Intro = append(b.sec.Intro, l)
+		return
+	}
+	b.doc.Intro = append(b.doc.Intro, l)
+}
