@@ -2,14 +2,12 @@ package extract
 
 import (
 	"bytes"
-	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
-	"golang.org/x/net/html"
 )
 
 // Extract reads one page: body is the raw bytes the server sent, pageURL
@@ -27,16 +25,15 @@ func Extract(body []byte, pageURL, contentType string) (*Document, error) {
 		return nil, err
 	}
 	dec := decode(body, contentType)
-	root, err := html.Parse(bytes.NewReader(dec.text))
+	root, warnings, err := parse(dec.text)
 	if err != nil {
-		// Parse only fails when its reader does; a bytes.Reader does not.
-		return nil, fmt.Errorf("extract: parse: %w", err)
+		return nil, err
 	}
 	doc := &Document{
 		URL:              pageURL,
 		ExtractorVersion: Version,
 		Charset:          dec.charset,
-		Warnings:         dec.warnings,
+		Warnings:         append(dec.warnings, warnings...),
 	}
 	base, _ := url.Parse(pageURL)
 	a := &analysis{page: walkPage(root), doc: doc, base: base, dom: goquery.NewDocumentFromNode(root)}

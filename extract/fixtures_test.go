@@ -140,7 +140,6 @@ func lineDiff(want, got string) string {
 	return b.String()
 }
 
-
 // expectation is the hand-written spec of a fixture (NAME.expect.json);
 // absent fields are not checked.
 type expectation struct {

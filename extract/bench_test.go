@@ -1,0 +1,67 @@
+package extract
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+func nerima(b *testing.B) []byte {
+	body, err := os.ReadFile(filepath.Join(fixtureDir, "nerima-staff-voice.html"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return body
+}
+
+// BenchmarkExtract is the whole extraction of the Nerima fixture. Compare
+// its MB/s with BenchmarkParseOnly: the target is 80% or more.
+func BenchmarkExtract(b *testing.B) {
+	body := nerima(b)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Extract(body, "https://www.city.nerima.tokyo.jp/kusei/saiyo/mezasu/koe.html", ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseOnly is x/net/html.Parse alone on the same bytes.
+func BenchmarkParseOnly(b *testing.B) {
+	body := nerima(b)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := html.Parse(bytes.NewReader(body)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScaling shows that extraction time grows linearly with the
+// input for large and pathological pages: ns/op doubles with the size,
+// MB/s stays flat.
+func BenchmarkScaling(b *testing.B) {
+	inputs := map[string]func(n int) []byte{
+		"huge":   func(n int) []byte { return hugePage(b, n<<20) },
+		"nested": func(n int) []byte { return deepNesting(n * 10000) },
+		"tables": func(n int) []byte { return deepTables(n * 10000) },
+		"binary": func(n int) []byte { return garbage(n<<20, 7) },
+	}
+	for _, name := range []string{"huge", "nested", "tables", "binary"} {
+		for _, n := range []int{1, 2, 4} {
+			body := inputs[name](n)
+			b.Run(name+"-x"+strconv.Itoa(n), func(b *testing.B) {
+				b.SetBytes(int64(len(body)))
+				for b.Loop() {
+					_, _ = Extract(body, "", "text/html")
+				}
+			})
+		}
+	}
+}
