@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 )
@@ -64,4 +65,29 @@ func BenchmarkScaling(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkExtractVsParse alternates Extract and html.Parse on the Nerima
+// fixture and reports extraction throughput as a percentage of parse-only
+// throughput. Alternating keeps the two measured under the same machine
+// conditions, which separate benchmarks on a shared machine are not.
+func BenchmarkExtractVsParse(b *testing.B) {
+	body := nerima(b)
+	var parse, extract time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		if _, err := html.Parse(bytes.NewReader(body)); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if _, err := Extract(body, "https://www.city.nerima.tokyo.jp/kusei/saiyo/mezasu/koe.html", ""); err != nil {
+			b.Fatal(err)
+		}
+		parse += t1.Sub(t0)
+		extract += time.Since(t1)
+	}
+	mb := float64(len(body)) * float64(b.N) / 1e6
+	b.ReportMetric(mb/parse.Seconds(), "parse-MB/s")
+	b.ReportMetric(mb/extract.Seconds(), "extract-MB/s")
+	b.ReportMetric(100*parse.Seconds()/extract.Seconds(), "%-of-parse")
 }

@@ -1,8 +1,8 @@
 package extract
 
 import (
+	"bytes"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -26,7 +26,14 @@ const (
 	rowBlock                      // a row of a data table
 )
 
-type link struct{ href, text string }
+type link struct {
+	href, text string
+	start, end int // the text's bytes in the walker's arena, until the walk ends
+}
+
+// lineRef is a line of a block during the walk: bytes of the arena, and
+// the cell they belong to.
+type lineRef struct{ start, end, cell int }
 
 type block struct {
 	kind  blockKind
@@ -38,8 +45,10 @@ type block struct {
 	th      []bool     // rows: which cells are <th>
 	group   *html.Node // the ul/ol, dl or table an item, term, description or row belongs to
 	links   []link
-	textLen int // runes of text
-	linkLen int // runes of that inside links
+	textLen int // bytes of text
+	linkLen int // bytes of that inside links
+	refs    []lineRef
+	ncells  int
 
 	// Set after the walk.
 	boiler bool // inside a menu, header, footer, sidebar …
@@ -111,6 +120,8 @@ type page struct {
 	densest       span
 	marks         span // content markers; start -1 when none
 	totalText     int  // runes of non-link text in all blocks
+	head          *html.Node
+	jsonLD        []string // <script type="application/ld+json"> bodies
 }
 
 type frame struct {
@@ -127,11 +138,14 @@ type walker struct {
 	page
 	cur          block
 	owner        *html.Node // the element that owns cur; nil for loose text
-	line         strings.Builder
+	// arena holds the text of every line, back to back; lines are made
+	// strings once, at the end, as slices of one string.
+	arena        []byte
+	lineStart    int // where the current line starts in arena
 	pendingSpace bool
 	link         *html.Node
 	linkHref     string
-	linkText     strings.Builder
+	linkStart    int
 	groups       []*html.Node
 	dataTable    *html.Node
 	sectioning   int // open <main>, <article>, <section>, <aside>, <nav>
@@ -141,8 +155,12 @@ type walker struct {
 	bestScore    int
 }
 
-func walkPage(root *html.Node) *page {
+// walkPage reads the tree under root into blocks. sizeHint, the page's
+// size in bytes, presizes the block list.
+func walkPage(root *html.Node, sizeHint int) *page {
 	w := &walker{}
+	w.blocks = make([]block, 0, sizeHint/128+16)
+	w.arena = make([]byte, 0, sizeHint)
 	w.marks = span{-1, -1}
 	w.containerRank = len(containerIDs) + 1
 	w.densest = span{-1, -1}
@@ -170,31 +188,67 @@ func walkPage(root *html.Node) *page {
 		w.marks.end = len(w.blocks)
 	}
 	w.totalText = w.nonlink
+	w.materialize()
 	return &w.page
 }
 
-// skipped elements never hold page text.
-var skipped = map[atom.Atom]bool{
-	atom.Head: true, atom.Script: true, atom.Style: true, atom.Noscript: true,
-	atom.Template: true, atom.Iframe: true, atom.Object: true, atom.Embed: true,
-	atom.Svg: true, atom.Math: true, atom.Select: true, atom.Textarea: true,
-	atom.Button: true, atom.Input: true, atom.Canvas: true, atom.Audio: true,
-	atom.Video: true, atom.Map: true, atom.Rt: true, atom.Rp: true, atom.Datalist: true,
+// materialize turns the arena into one string and the line references of
+// every block into its cells, with two allocations for all the lines.
+func (w *walker) materialize() {
+	text := string(w.arena)
+	nrefs, ncells := 0, 0
+	for i := range w.blocks {
+		nrefs += len(w.blocks[i].refs)
+		ncells += w.blocks[i].ncells
+	}
+	lines := make([]string, nrefs)
+	cells := make([][]string, ncells)
+	for i := range w.blocks {
+		b := &w.blocks[i]
+		b.cells, cells = cells[:b.ncells:b.ncells], cells[b.ncells:]
+		for k := 0; k < len(b.refs); {
+			c := b.refs[k].cell
+			n := 0
+			for k+n < len(b.refs) && b.refs[k+n].cell == c {
+				lines[n] = text[b.refs[k+n].start:b.refs[k+n].end]
+				n++
+			}
+			b.cells[c], lines = lines[:n:n], lines[n:]
+			k += n
+		}
+		b.refs = nil
+		for j := range b.links {
+			l := &b.links[j]
+			l.text = strings.TrimFunc(text[l.start:l.end], isBlank)
+		}
+	}
 }
 
-var blockTags = map[atom.Atom]bool{
-	atom.Address: true, atom.Article: true, atom.Aside: true, atom.Blockquote: true,
-	atom.Body: true, atom.Caption: true, atom.Center: true, atom.Dd: true,
-	atom.Details: true, atom.Dialog: true, atom.Dir: true, atom.Div: true,
-	atom.Dl: true, atom.Dt: true, atom.Fieldset: true, atom.Figcaption: true,
-	atom.Figure: true, atom.Footer: true, atom.Form: true, atom.H1: true,
-	atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
-	atom.Header: true, atom.Hgroup: true, atom.Hr: true, atom.Html: true,
-	atom.Legend: true, atom.Li: true, atom.Main: true, atom.Menu: true,
-	atom.Nav: true, atom.Ol: true, atom.P: true, atom.Pre: true,
-	atom.Section: true, atom.Summary: true, atom.Table: true, atom.Tbody: true,
-	atom.Td: true, atom.Tfoot: true, atom.Th: true, atom.Thead: true,
-	atom.Tr: true, atom.Ul: true,
+// skipped elements never hold page text.
+func skipped(a atom.Atom) bool {
+	switch a {
+	case atom.Head, atom.Script, atom.Style, atom.Noscript, atom.Template,
+		atom.Iframe, atom.Object, atom.Embed, atom.Svg, atom.Math, atom.Select,
+		atom.Textarea, atom.Button, atom.Input, atom.Canvas, atom.Audio,
+		atom.Video, atom.Map, atom.Rt, atom.Rp, atom.Datalist:
+		return true
+	}
+	return false
+}
+
+func blockTag(a atom.Atom) bool {
+	switch a {
+	case atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Body,
+		atom.Caption, atom.Center, atom.Dd, atom.Details, atom.Dialog, atom.Dir,
+		atom.Div, atom.Dl, atom.Dt, atom.Fieldset, atom.Figcaption, atom.Figure,
+		atom.Footer, atom.Form, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5,
+		atom.H6, atom.Header, atom.Hgroup, atom.Hr, atom.Html, atom.Legend,
+		atom.Li, atom.Main, atom.Menu, atom.Nav, atom.Ol, atom.P, atom.Pre,
+		atom.Section, atom.Summary, atom.Table, atom.Tbody, atom.Td, atom.Tfoot,
+		atom.Th, atom.Thead, atom.Tr, atom.Ul:
+		return true
+	}
+	return false
 }
 
 func headingLevel(a atom.Atom) int {
@@ -233,7 +287,8 @@ func (w *walker) enter(n *html.Node) bool {
 		return false
 	}
 	a := n.DataAtom
-	if skipped[a] || hasAttr(n, "hidden") {
+	if skipped(a) || hasAttr(n, "hidden") {
+		w.keep(n)
 		return false
 	}
 	if a == atom.Br {
@@ -241,12 +296,12 @@ func (w *walker) enter(n *html.Node) bool {
 		return false
 	}
 	roles := w.classify(n)
-	if !blockTags[a] && roles&roleBoiler != 0 && w.owner != nil {
+	if !blockTag(a) && roles&roleBoiler != 0 && w.owner != nil {
 		return false // e.g. <span class="skip">…</span> inside a paragraph
 	}
 	// Classified inline elements are block boundaries, so that their
 	// blocks fall inside their span.
-	block := blockTags[a] || roles != 0
+	block := blockTag(a) || roles != 0
 	if block {
 		w.openBlock(n)
 	}
@@ -254,7 +309,7 @@ func (w *walker) enter(n *html.Node) bool {
 	switch a {
 	case atom.A:
 		w.link, w.linkHref = n, strings.TrimSpace(attr(n, "href"))
-		w.linkText.Reset()
+		w.linkStart = len(w.arena)
 	case atom.Ul, atom.Ol, atom.Dl:
 		w.groups = append(w.groups, n)
 		f.group = true
@@ -276,6 +331,26 @@ func (w *walker) enter(n *html.Node) bool {
 	return true
 }
 
+// keep notes what the page analysis needs from elements the walk skips:
+// the <head> (for the <title>) and JSON-LD scripts (for breadcrumbs).
+func (w *walker) keep(n *html.Node) {
+	switch n.DataAtom {
+	case atom.Head:
+		if w.head == nil {
+			w.head = n
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && c.DataAtom == atom.Script {
+				w.keep(c)
+			}
+		}
+	case atom.Script:
+		if strings.EqualFold(strings.TrimSpace(attr(n, "type")), "application/ld+json") && n.FirstChild != nil {
+			w.jsonLD = append(w.jsonLD, n.FirstChild.Data)
+		}
+	}
+}
+
 func (w *walker) exit(n *html.Node) {
 	f := w.frames[len(w.frames)-1]
 	w.frames = w.frames[:len(w.frames)-1]
@@ -284,7 +359,7 @@ func (w *walker) exit(n *html.Node) {
 	}
 	if n == w.link {
 		if w.linkHref != "" {
-			w.cur.links = append(w.cur.links, link{href: w.linkHref, text: strings.TrimFunc(w.linkText.String(), isBlank)})
+			w.cur.links = append(w.cur.links, link{href: w.linkHref, start: min(w.linkStart, len(w.arena)), end: len(w.arena)})
 		}
 		w.link, w.linkHref = nil, ""
 	}
@@ -334,7 +409,7 @@ func (w *walker) openBlock(n *html.Node) {
 	if w.owner != nil {
 		w.finishLine()
 		if w.cur.kind == rowBlock && (a == atom.Td || a == atom.Th) && w.owner.DataAtom == atom.Tr {
-			w.cur.cells = append(w.cur.cells, nil)
+			w.cur.ncells++
 			w.cur.th = append(w.cur.th, a == atom.Th)
 		}
 		return
@@ -384,34 +459,35 @@ func (w *walker) flush() {
 	w.finishLine()
 	b := w.cur
 	w.cur = block{}
-	for _, c := range b.cells {
-		if len(c) > 0 {
-			w.blocks = append(w.blocks, b)
-			w.nonlink += b.textLen - b.linkLen
-			w.linked += b.linkLen
-			return
-		}
+	if len(b.refs) > 0 {
+		w.blocks = append(w.blocks, b)
+		w.nonlink += b.textLen - b.linkLen
+		w.linked += b.linkLen
 	}
 }
 
+// finishLine ends the current line: its text, trimmed, joins the current
+// cell of the block.
 func (w *walker) finishLine() {
-	s := strings.TrimFunc(w.line.String(), isBlank)
-	w.line.Reset()
+	line := w.arena[w.lineStart:]
+	start := w.lineStart + len(line) - len(bytes.TrimLeftFunc(line, isBlank))
+	end := w.lineStart + len(bytes.TrimRightFunc(line, isBlank))
 	w.pendingSpace = false
-	if s == "" {
+	if start >= end {
+		w.arena = w.arena[:w.lineStart]
 		return
 	}
-	if len(w.cur.cells) == 0 {
-		w.cur.cells = [][]string{nil}
+	w.lineStart = len(w.arena)
+	if w.cur.ncells == 0 {
+		w.cur.ncells = 1
 		w.cur.th = []bool{false}
 	}
-	last := len(w.cur.cells) - 1
-	w.cur.cells[last] = append(w.cur.cells[last], s)
+	w.cur.refs = append(w.cur.refs, lineRef{start, end, w.cur.ncells - 1})
 }
 
 // text appends a text node with HTML white space collapsed.
 func (w *walker) text(s string) {
-	if strings.Contains(s, "ここ") || strings.Contains(s, "本文") {
+	if len(s) < 300 && (strings.Contains(s, "ここ") || strings.Contains(s, "本文")) {
 		if k, ok := structuralMarker(s, 25); ok {
 			if k != 0 && !strings.HasPrefix(w.linkHref, "#") {
 				w.marker(k)
@@ -419,31 +495,56 @@ func (w *walker) text(s string) {
 			return
 		}
 	}
-	n := 0
-	for _, r := range s {
-		if isHTMLSpace(r) {
-			if w.line.Len() > 0 {
-				w.pendingSpace = true
+	before := len(w.arena)
+	for len(s) > 0 {
+		// Copy the run up to the next white space in one write.
+		i := indexHTMLSpace(s)
+		if i != 0 {
+			run := s
+			if i > 0 {
+				run = s[:i]
 			}
-			continue
-		}
-		if w.pendingSpace {
-			w.line.WriteByte(' ')
-			if w.link != nil {
-				w.linkText.WriteByte(' ')
+			if w.pendingSpace {
+				w.arena = append(w.arena, ' ')
+				w.pendingSpace = false
 			}
-			w.pendingSpace = false
+			w.arena = append(w.arena, run...)
+			if i < 0 {
+				break
+			}
+			s = s[i:]
 		}
-		w.line.WriteRune(r)
-		if w.link != nil {
-			w.linkText.WriteRune(r)
+		// Skip the white space.
+		if s[0] == 0xC2 {
+			s = s[2:] // U+00A0
+		} else {
+			s = s[1:]
 		}
-		n++
+		if len(w.arena) > w.lineStart {
+			w.pendingSpace = true
+		}
 	}
+	n := len(w.arena) - before
 	w.cur.textLen += n
 	if w.link != nil {
 		w.cur.linkLen += n
 	}
+}
+
+// indexHTMLSpace returns the index of the first HTML white space byte (or
+// U+00A0) in s, or -1.
+func indexHTMLSpace(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\t', '\n', '\r', '\f':
+			return i
+		case 0xC2:
+			if i+1 < len(s) && s[i+1] == 0xA0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 func (w *walker) marker(k int) {
@@ -505,6 +606,14 @@ func (w *walker) classify(n *html.Node) role {
 		return r
 	}
 	for _, at := range n.Attr {
+		switch at.Key {
+		case "role", "aria-label", "itemtype":
+		case "id", "class":
+			r |= classifyWords(at.Val, inSection, headingLevel(a) > 0)
+			continue
+		default:
+			continue
+		}
 		v := strings.ToLower(at.Val)
 		switch at.Key {
 		case "role":
@@ -520,8 +629,6 @@ func (w *walker) classify(n *html.Node) role {
 			if strings.Contains(v, "breadcrumblist") {
 				r |= roleCrumb
 			}
-		case "id", "class":
-			r |= classifyWords(v, inSection, headingLevel(a) > 0)
 		}
 	}
 	if r&roleCrumb != 0 {
@@ -532,21 +639,16 @@ func (w *walker) classify(n *html.Node) role {
 
 func classifyWords(v string, inSection, heading bool) role {
 	var r role
-	compact := strings.Map(func(r rune) rune {
-		if r == '-' || r == '_' || r == ' ' {
-			return -1
-		}
-		return r
-	}, v)
-	for _, c := range []string{"breadcrumb", "pankuzu", "topicpath", "crumb"} {
-		if strings.Contains(compact, c) {
+	lv := strings.ToLower(v)
+	for _, c := range crumbClasses {
+		if strings.Contains(lv, c) {
 			return roleCrumb
 		}
 	}
 	if heading {
 		return 0 // <h1 id="page-header"> is the title, whatever its class says
 	}
-	for _, word := range splitWords(v) {
+	eachWord(v, func(word string) {
 		switch {
 		case contactWords[word]:
 			r |= roleContact
@@ -557,9 +659,11 @@ func classifyWords(v string, inSection, heading bool) role {
 		case len(word) > 3 && (strings.HasSuffix(word, "navi") || strings.HasSuffix(word, "nav") || strings.HasSuffix(word, "menu")):
 			r |= roleBoiler
 		}
-	}
+	})
 	return r
 }
+
+var crumbClasses = []string{"crumb", "pankuzu", "topicpath", "topic-path", "topic_path"}
 
 var boilerWords = map[string]bool{
 	"nav": true, "navi": true, "navigation": true, "menu": true, "menus": true,
@@ -579,31 +683,46 @@ var contactWords = map[string]bool{
 	"contactus": true,
 }
 
-// splitWords splits an id or class list into lower-case words at
-// separators and camelCase humps: "tmp_section_related" → tmp, section,
-// related; "mainContents" → main, contents.
-func splitWords(v string) []string {
-	var words []string
+// eachWord calls fn with each lower-case word of an id or class list,
+// split at separators and camelCase humps: "tmp_section_related" → tmp,
+// section, related; "mainContents" → main, contents.
+func eachWord(v string, fn func(string)) {
 	start := -1
 	prevLower := false
-	for i, r := range v {
-		alnum := unicode.IsLetter(r) || unicode.IsDigit(r)
-		upper := unicode.IsUpper(r)
+	var buf [32]byte
+	emit := func(w string) {
+		if len(w) <= len(buf) {
+			// Lower-case into a stack buffer: no allocation per word.
+			for i := 0; i < len(w); i++ {
+				c := w[i]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				buf[i] = c
+			}
+			fn(string(buf[:len(w)]))
+			return
+		}
+		fn(strings.ToLower(w))
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		lower, upper, digit := 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9'
+		alnum := lower || upper || digit
 		if !alnum || (upper && prevLower) {
 			if start >= 0 {
-				words = append(words, strings.ToLower(v[start:i]))
+				emit(v[start:i])
 				start = -1
 			}
 		}
 		if alnum && start < 0 {
 			start = i
 		}
-		prevLower = unicode.IsLower(r) || unicode.IsDigit(r)
+		prevLower = lower || digit
 	}
 	if start >= 0 {
-		words = append(words, strings.ToLower(v[start:]))
+		emit(v[start:])
 	}
-	return words
 }
 
 // containerIDs are the ids of content containers Japanese CMSs use, best

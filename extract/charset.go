@@ -46,17 +46,18 @@ func decode(body []byte, contentType string) decoded {
 	}
 
 	var d decoded
+	info := inspect(body)
 	for _, s := range declared {
 		enc, name := htmlcharset.Lookup(s.label)
 		if enc == nil {
 			d.warnings = append(d.warnings, fmt.Sprintf("charset: unknown charset %q in %s ignored", s.label, s.from))
 			continue
 		}
-		if fits(body, name) {
+		if info.fits(name) {
 			d.charset = name
 			break
 		}
-		d.charset = detect(body)
+		d.charset = info.detect()
 		if d.charset == name {
 			d.warnings = append(d.warnings, fmt.Sprintf("charset: invalid %s byte sequences replaced with U+FFFD", name))
 		} else {
@@ -65,9 +66,13 @@ func decode(body []byte, contentType string) decoded {
 		break
 	}
 	if d.charset == "" {
-		d.charset = detect(body)
+		d.charset = info.detect()
 	}
-	d.text = convert(body, d.charset)
+	if d.charset == "utf-8" && info.validUTF8 {
+		d.text = bytes.TrimPrefix(body, []byte{0xEF, 0xBB, 0xBF})
+	} else {
+		d.text = convert(body, d.charset)
+	}
 	return d
 }
 
@@ -106,94 +111,118 @@ func bomCharset(b []byte) string {
 // metaCharset finds the charset declared in the document head: <meta
 // charset>, <meta http-equiv="Content-Type" content="…; charset=…">, or an
 // XML declaration's encoding. Malformed declarations (value= instead of
-// content=) are ignored, as browsers ignore them.
+// content=) are ignored, as browsers ignore them. Only <meta> tags are
+// tokenized: heads full of scripts and styles are skipped over at memchr
+// speed.
 func metaCharset(body []byte) string {
 	head := body
 	if len(head) > metaScanLimit {
 		head = head[:metaScanLimit]
 	}
-	z := html.NewTokenizer(bytes.NewReader(head))
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return ""
-		case html.CommentToken:
-			// The tokenizer reads "<?xml … ?>" as a bogus comment.
-			if c := z.Token().Data; strings.HasPrefix(c, "?xml") {
-				if m := xmlEncoding.FindStringSubmatch(c); m != nil {
-					return m[1]
-				}
-			}
-		case html.StartTagToken, html.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			switch string(name) {
-			case "body":
-				return ""
-			case "meta":
-				if !hasAttr {
-					continue
-				}
-				var cs, httpEquiv, content string
-				for {
-					k, v, more := z.TagAttr()
-					switch strings.ToLower(string(k)) {
-					case "charset":
-						cs = string(v)
-					case "http-equiv":
-						httpEquiv = strings.ToLower(string(v))
-					case "content":
-						content = string(v)
-					}
-					if !more {
-						break
-					}
-				}
-				if cs = strings.TrimSpace(cs); cs != "" {
-					return cs
-				}
-				if httpEquiv == "content-type" {
-					if m := charsetParam.FindStringSubmatch(content); m != nil {
-						return m[1]
-					}
-				}
+	if i := bytes.Index(head, []byte("<?xml")); i >= 0 && i < 512 {
+		if end := bytes.Index(head[i:], []byte("?>")); end > 0 {
+			if m := xmlEncoding.FindSubmatch(head[i : i+end]); m != nil {
+				return string(m[1])
 			}
 		}
 	}
+	for i := 0; ; {
+		j := bytes.IndexByte(head[i:], '<')
+		if j < 0 {
+			return ""
+		}
+		i += j
+		tag := head[i+1:]
+		switch {
+		case hasPrefixFold(tag, "body"):
+			return ""
+		case hasPrefixFold(tag, "meta"):
+			if cs := metaTagCharset(head[i:]); cs != "" {
+				return cs
+			}
+		}
+		i++
+	}
 }
 
-// fits reports whether body is plausibly text in the named encoding.
-func fits(body []byte, name string) bool {
-	esc := hasJISEscape(body)
+func hasPrefixFold(b []byte, prefix string) bool {
+	return len(b) > len(prefix) && bytes.EqualFold(b[:len(prefix)], []byte(prefix))
+}
+
+// metaTagCharset reads the charset of the <meta> tag that b starts with.
+func metaTagCharset(b []byte) string {
+	z := html.NewTokenizer(bytes.NewReader(b))
+	if tt := z.Next(); tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+		return ""
+	}
+	var cs, httpEquiv, content string
+	for {
+		k, v, more := z.TagAttr()
+		switch strings.ToLower(string(k)) {
+		case "charset":
+			cs = strings.TrimSpace(string(v))
+		case "http-equiv":
+			httpEquiv = strings.ToLower(string(v))
+		case "content":
+			content = string(v)
+		}
+		if !more {
+			break
+		}
+	}
+	if cs != "" {
+		return cs
+	}
+	if httpEquiv == "content-type" {
+		if m := charsetParam.FindStringSubmatch(content); m != nil {
+			return m[1]
+		}
+	}
+	return ""
+}
+
+// byteInfo is what charset decisions need to know about a body, computed
+// once.
+type byteInfo struct {
+	body      []byte
+	validUTF8 bool
+	jisEscape bool
+}
+
+func inspect(body []byte) byteInfo {
+	return byteInfo{body: body, validUTF8: utf8.Valid(body), jisEscape: hasJISEscape(body)}
+}
+
+// fits reports whether the body is plausibly text in the named encoding.
+func (b byteInfo) fits(name string) bool {
 	switch {
 	case name == "iso-2022-jp":
-		return esc || isASCII(body)
-	case esc:
+		return b.jisEscape || isASCII(b.body)
+	case b.jisEscape:
 		return false
 	case name == "utf-8":
-		return utf8.Valid(body)
-	case isASCII(body):
-		return true
-	case utf8.Valid(body):
-		// Multi-byte text that is valid UTF-8 is UTF-8: the chance that
-		// Shift_JIS or EUC-JP prose happens to form valid UTF-8 sequences
-		// is negligible.
-		return false
+		return b.validUTF8
+	case b.validUTF8:
+		// ASCII fits any ASCII-compatible encoding; multi-byte text that
+		// is valid UTF-8 is UTF-8: the chance that Shift_JIS or EUC-JP
+		// prose happens to form valid UTF-8 sequences is negligible.
+		return isASCII(b.body)
 	}
-	return replacementRate(body, name) < 0.01
+	return replacementRate(b.body, name) < 0.01
 }
 
 // detect guesses the encoding of undeclared bytes among those Japanese
 // municipal sites use.
-func detect(body []byte) string {
+func (b byteInfo) detect() string {
 	switch {
-	case hasJISEscape(body):
+	case b.jisEscape:
 		return "iso-2022-jp"
-	case utf8.Valid(body):
+	case b.validUTF8:
 		return "utf-8"
 	}
 	best, bestScore := "utf-8", -1.0
 	for _, name := range []string{"shift_jis", "euc-jp"} {
-		score := legacyScore(body, name)
+		score := legacyScore(b.body, name)
 		if bestScore < 0 || score < bestScore {
 			best, bestScore = name, score
 		}
@@ -238,9 +267,6 @@ func convert(body []byte, name string) []byte {
 	switch name {
 	case "utf-8":
 		body = bytes.TrimPrefix(body, []byte{0xEF, 0xBB, 0xBF})
-		if utf8.Valid(body) {
-			return body
-		}
 		return bytes.ToValidUTF8(body, []byte(string(utf8.RuneError)))
 	case "shift_jis":
 		enc = japanese.ShiftJIS

@@ -29,7 +29,7 @@ func (a *analysis) findContact() {
 		label := -1
 		for i := range a.blocks {
 			b := &a.blocks[i]
-			if b.boiler || b.used || !contactLabel.MatchString(Fold(b.text())) {
+			if b.boiler || b.used || !isContactLabel(b) {
 				continue
 			}
 			if label < 0 || (a.inContent(i) && !a.inContent(label)) {
@@ -90,6 +90,14 @@ func (a *analysis) findContact() {
 			a.contactLine(line, b)
 		}
 	}
+}
+
+func isContactLabel(b *block) bool {
+	if len(b.cells) != 1 || len(b.cells[0]) != 1 || b.textLen > 120 {
+		return false
+	}
+	t := b.cells[0][0]
+	return strings.Contains(t, "問") && contactLabel.MatchString(Fold(t))
 }
 
 func (a *analysis) contactLine(line string, b *block) {

@@ -26,6 +26,21 @@ const (
 	dateExpr = `(?:` + western + `|` + eraDate + `)` + weekday + timePart
 )
 
+// Substrings every label contains, to skip lines before using the regexps.
+var (
+	updatedKeys   = []string{"更新"}
+	publishedKeys = []string{"掲載", "公開", "作成日", "登録日"}
+)
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
 var (
 	updatedLabel   = regexp.MustCompile(`(?:最終更新日時?|更新日時?|最終更新)\s*[:：]?\s*`)
 	publishedLabel = regexp.MustCompile(`(?:掲載開始日|公開開始日|掲載日|公開日|作成日|登録日)\s*[:：]?\s*`)
@@ -106,14 +121,17 @@ type foundDate struct {
 // findLabelledDate returns the first date that follows label, in the
 // order the lines are given. A label on its own line or cell (<dt>更新日</dt>
 // <dd>2021年2月2日</dd>) takes its date from the next line.
-func findLabelledDate(label *regexp.Regexp, lines []blockLine) (foundDate, bool) {
-	for i, l := range lines {
+func findLabelledDate(label *regexp.Regexp, keys []string, lines []blockLine) (foundDate, bool) {
+	for _, l := range lines {
+		if !containsAny(l.text, keys) {
+			continue // cheap test first: regexps on every line cost more than parsing
+		}
 		for _, loc := range label.FindAllStringIndex(l.text, -1) {
 			rest := l.text[loc[1]:]
 			at := []blockLine{l}
-			if strings.TrimFunc(rest, isBlank) == "" && i+1 < len(lines) && lines[i+1].block != l.block {
-				rest = lines[i+1].text
-				at = append(at, lines[i+1])
+			if strings.TrimFunc(rest, isBlank) == "" && l.next != nil {
+				rest = l.next.text
+				at = append(at, *l.next)
 			}
 			raw := dateAtStart.FindString(rest)
 			if raw == "" {
@@ -131,5 +149,6 @@ func findLabelledDate(label *regexp.Regexp, lines []blockLine) (foundDate, bool)
 type blockLine struct {
 	text  string
 	block int
-	line  int // -1 for a whole row
+	line  int        // -1 for a whole row
+	next  *blockLine // the line after it, where a label's value may stand
 }

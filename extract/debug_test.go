@@ -22,7 +22,7 @@ func TestDumpBlocks(t *testing.T) {
 	}
 	dec := decode(body, os.Getenv("STAFFVOICE_CT"))
 	root, _ := html.Parse(bytes.NewReader(dec.text))
-	p := walkPage(root)
+	p := walkPage(root, len(dec.text))
 	a := &analysis{page: p, doc: &Document{}}
 	a.regions()
 	fmt.Printf("charset %s marks %v container %v rank %d densest %v content %v contacts %v crumbs %v\n", dec.charset, p.marks, p.container, p.containerRank, p.densest, a.content, p.contacts, p.crumbs)

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/PuerkitoBio/goquery"
 )
 
 // Extract reads one page: body is the raw bytes the server sent, pageURL
@@ -36,7 +34,7 @@ func Extract(body []byte, pageURL, contentType string) (*Document, error) {
 		Warnings:         append(dec.warnings, warnings...),
 	}
 	base, _ := url.Parse(pageURL)
-	a := &analysis{page: walkPage(root), doc: doc, base: base, dom: goquery.NewDocumentFromNode(root)}
+	a := &analysis{page: walkPage(root, len(dec.text)), doc: doc, base: base}
 	a.regions()
 	a.findTitle()
 	a.findBreadcrumbs()
@@ -77,7 +75,6 @@ type analysis struct {
 	*page
 	doc     *Document
 	base    *url.URL
-	dom     *goquery.Document
 	content span // blocks of the main content
 }
 

@@ -35,7 +35,10 @@ func (a *analysis) findTitle() {
 		a.doc.Title = a.blocks[pick].text()
 		return
 	}
-	a.doc.Title = stripSiteSuffix(strings.TrimFunc(collapse(a.dom.Find("title").First().Text()), isBlank))
+	if a.head != nil {
+		t := goquery.NewDocumentFromNode(a.head).Find("title").First().Text()
+		a.doc.Title = stripSiteSuffix(strings.TrimFunc(collapse(t), isBlank))
+	}
 }
 
 // titleSeparators split "page｜site" titles; the last part is the site.
@@ -144,16 +147,16 @@ func shortParts(parts []string) bool {
 
 // jsonLDCrumbs reads a schema.org BreadcrumbList from JSON-LD, or nil.
 func (a *analysis) jsonLDCrumbs() []string {
-	var items []string
-	a.dom.Find(`script[type="application/ld+json"]`).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+	for _, script := range a.jsonLD {
 		var v any
-		if json.Unmarshal([]byte(s.Text()), &v) != nil {
-			return true
+		if json.Unmarshal([]byte(script), &v) != nil {
+			continue
 		}
-		items = breadcrumbList(v)
-		return items == nil
-	})
-	return items
+		if items := breadcrumbList(v); items != nil {
+			return items
+		}
+	}
+	return nil
 }
 
 func breadcrumbList(v any) []string {
@@ -199,12 +202,16 @@ func breadcrumbList(v any) []string {
 	return nil
 }
 
+var pageNumberKeys = []string{"ページ", "記事"}
+
 var pageNumberRe = regexp.MustCompile(`(?:ページ番号|ページID|ページＩＤ|記事番号|記事ID|記事ＩＤ)\s*[:：]?\s*([0-9０-９A-Za-zＡ-Ｚａ-ｚ][0-9０-９A-Za-zＡ-Ｚａ-ｚ\-－‐−ー]*)`)
 
 // findPageNumberAndDates reads the page number and the labelled update and
 // publication dates. They are searched outside menus first, in document
 // order; the lines they stood on are taken out of the content.
 func (a *analysis) findPageNumberAndDates() {
+	// Candidate lines: those holding a label, each followed by the next
+	// line in case the value stands apart (<dt>更新日</dt><dd>…</dd>).
 	var lines, boiler []blockLine
 	for i := range a.blocks {
 		b := &a.blocks[i]
@@ -213,17 +220,29 @@ func (a *analysis) findPageNumberAndDates() {
 			dst = &boiler
 		}
 		if b.kind == rowBlock {
-			*dst = append(*dst, blockLine{text: b.text(), block: i, line: -1})
+			if t := b.text(); len(t) <= maxMetaLine && containsAny(t, metaKeys) {
+				*dst = append(*dst, blockLine{text: t, block: i, line: -1, next: a.firstLine(i + 1)})
+			}
 			continue
 		}
 		for j, l := range b.lines() {
-			*dst = append(*dst, blockLine{text: l, block: i, line: j})
+			if len(l) > maxMetaLine || !containsAny(l, metaKeys) {
+				continue
+			}
+			next := a.firstLine(i + 1)
+			if j+1 < len(b.lines()) {
+				next = &blockLine{text: b.lines()[j+1], block: i, line: j + 1}
+			}
+			*dst = append(*dst, blockLine{text: l, block: i, line: j, next: next})
 		}
 	}
 	lines = append(lines, boiler...)
 
 	var meta []blockLine // lines that held metadata
 	for _, l := range lines {
+		if !containsAny(l.text, pageNumberKeys) {
+			continue
+		}
 		if m := pageNumberRe.FindStringSubmatch(l.text); m != nil {
 			v := norm.NFKC.String(m[1])
 			v = strings.Map(func(r rune) rune {
@@ -239,13 +258,14 @@ func (a *analysis) findPageNumberAndDates() {
 	}
 	for _, f := range []struct {
 		label    *regexp.Regexp
+		keys     []string
 		name     string
 		iso, raw *string
 	}{
-		{updatedLabel, "updated", &a.doc.Updated, &a.doc.UpdatedRaw},
-		{publishedLabel, "published", &a.doc.Published, &a.doc.PublishedRaw},
+		{updatedLabel, updatedKeys, "updated", &a.doc.Updated, &a.doc.UpdatedRaw},
+		{publishedLabel, publishedKeys, "published", &a.doc.Published, &a.doc.PublishedRaw},
 	} {
-		found, ok := findLabelledDate(f.label, lines)
+		found, ok := findLabelledDate(f.label, f.keys, lines)
 		if !ok {
 			continue
 		}
@@ -263,6 +283,26 @@ func (a *analysis) findPageNumberAndDates() {
 	a.dropMetaLines(meta)
 }
 
+// maxMetaLine bounds the lines searched for a page number or a date:
+// "ページ番号:855-600-871 更新日:2021年2月2日（火曜日）" is short, and not
+// scanning answer paragraphs saves most of the search.
+const maxMetaLine = 300
+
+// metaKeys are substrings every page-number or date label contains.
+var metaKeys = append(append(append([]string{}, pageNumberKeys...), updatedKeys...), publishedKeys...)
+
+// firstLine returns the first line of block i, or nil.
+func (a *analysis) firstLine(i int) *blockLine {
+	if i >= len(a.blocks) {
+		return nil
+	}
+	b := &a.blocks[i]
+	if b.kind == rowBlock {
+		return &blockLine{text: b.text(), block: i, line: -1}
+	}
+	return &blockLine{text: b.lines()[0], block: i, line: 0}
+}
+
 // metaLeftover is what may remain on a line beside its metadata for the
 // line to count as metadata only.
 var metaLeftover = regexp.MustCompile(`^[\s　:：|｜/／・,、。()（）\[\]【】]*$`)
@@ -278,7 +318,7 @@ func (a *analysis) dropMetaLines(meta []blockLine) {
 		return meta[i].line > meta[j].line
 	})
 	for k, m := range meta {
-		if k > 0 && m == meta[k-1] {
+		if k > 0 && m.block == meta[k-1].block && m.line == meta[k-1].line {
 			continue
 		}
 		b := &a.blocks[m.block]

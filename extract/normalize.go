@@ -2,9 +2,11 @@ package extract
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
+	"hash"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -16,7 +18,13 @@ import (
 // spacing fold to the same string. Japanese has no word spaces, so
 // removing them loses nothing a reader would call a change.
 func Fold(s string) string {
-	s = norm.NFKC.String(s)
+	inert, spaces := scanFold(s)
+	if !inert {
+		s, spaces = norm.NFKC.String(s), true
+	}
+	if !spaces {
+		return s
+	}
 	return strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
 			return -1
@@ -24,6 +32,60 @@ func Fold(s string) string {
 		return r
 	}, s)
 }
+
+// scanFold reports whether NFKC would leave s unchanged because every rune
+// is ASCII or inert, and whether s holds ASCII white space. Kanji, the
+// bulk of Japanese text, are recognised from their lead byte alone.
+func scanFold(s string) (inert, spaces bool) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c < 0x80:
+			spaces = spaces || c <= ' '
+			i++
+		case c >= 0xE5 && c <= 0xE9 && i+2 < len(s): // U+5000–U+9FFF: kanji
+			i += 3
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if !nfkcInert(r) {
+				return false, spaces
+			}
+			i += size
+		}
+	}
+	return true, spaces
+}
+
+// nfkcInert reports runes that NFKC leaves alone in any text made of such
+// runes: NFKC-normal on their own, starters, and unable to combine with
+// the rune before. (か may combine with a following U+3099, but U+3099 is
+// not inert, so such text takes the slow path.) Text made only of these
+// skips the normaliser, which is the costliest step of hashing a page.
+func nfkcInert(r rune) bool {
+	if r > 0xFFFF {
+		return false
+	}
+	t := inertTable()
+	return t[r>>6]&(1<<(r&63)) != 0
+}
+
+// inertTable is a bitmap of the inert runes of the Basic Multilingual
+// Plane, computed once from the normaliser's own tables.
+var inertTable = sync.OnceValue(func() *[1024]uint64 {
+	var t [1024]uint64
+	var buf [utf8.UTFMax]byte
+	for r := rune(0); r <= 0xFFFF; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		n := utf8.EncodeRune(buf[:], r)
+		p := norm.NFKC.Properties(buf[:n])
+		if p.BoundaryBefore() && p.CCC() == 0 && norm.NFKC.IsNormal(buf[:n]) {
+			t[r>>6] |= 1 << (r & 63)
+		}
+	}
+	return &t
+})
 
 // QuestionKey is the key that follows one question across versions and
 // across municipalities: the folded text, lower-cased, without trailing
@@ -40,64 +102,61 @@ func QuestionKey(q string) string {
 // folded. Menus, scripts, attributes, timestamps outside the page's own
 // dates, and spacing do not enter it.
 func ContentHash(d *Document) string {
-	type qa struct {
-		Q     string   `json:"q"`
-		A     []string `json:"a"`
-		Notes []string `json:"n"`
-	}
-	type section struct {
-		Heading string   `json:"h"`
-		Intro   []string `json:"i"`
-		QA      []qa     `json:"qa"`
-	}
-	canon := struct {
-		Title       string    `json:"title"`
-		PageNumber  string    `json:"page_number"`
-		Updated     string    `json:"updated"`
-		Published   string    `json:"published"`
-		Breadcrumbs []string  `json:"breadcrumbs"`
-		Intro       []string  `json:"intro"`
-		Sections    []section `json:"sections"`
-		Contact     Contact   `json:"contact"`
-	}{
-		Title:       Fold(d.Title),
-		PageNumber:  Fold(d.PageNumber),
-		Updated:     d.Updated,
-		Published:   d.Published,
-		Breadcrumbs: foldAll(d.Breadcrumbs),
-		Intro:       foldAll(d.Intro),
-		Contact: Contact{
-			Department: Fold(d.Contact.Department),
-			Phone:      Fold(d.Contact.Phone),
-			Fax:        Fold(d.Contact.Fax),
-			Email:      Fold(d.Contact.Email),
-			FormURL:    d.Contact.FormURL,
-		},
-	}
+	h := hasher{h: sha256.New()}
+	h.field("title", d.Title)
+	h.field("page_number", d.PageNumber)
+	h.raw("updated", d.Updated)
+	h.raw("published", d.Published)
+	h.fields("breadcrumbs", d.Breadcrumbs)
+	h.fields("intro", d.Intro)
 	for _, s := range d.Sections {
-		cs := section{Heading: Fold(s.Heading), Intro: foldAll(s.Intro)}
+		h.field("section", s.Heading)
+		h.fields("section_intro", s.Intro)
 		for _, q := range s.QA {
-			cs.QA = append(cs.QA, qa{Q: Fold(q.Question), A: foldAll(q.Answer), Notes: foldAll(q.Notes)})
+			h.field("question", q.Question)
+			h.fields("answer", q.Answer)
+			h.fields("notes", q.Notes)
 		}
-		canon.Sections = append(canon.Sections, cs)
 	}
-	b, err := json.Marshal(canon)
-	if err != nil {
-		panic("extract: marshal canonical form: " + err.Error()) // plain strings cannot fail
-	}
-	sum := sha256.Sum256(b)
-	return "sha256:" + hex.EncodeToString(sum[:])
+	c := d.Contact
+	h.fields("contact", []string{c.Department, c.Phone, c.Fax, c.Email})
+	h.raw("form_url", c.FormURL)
+	return "sha256:" + hex.EncodeToString(h.h.Sum(nil))
 }
 
-// foldAll folds each text, dropping those that fold to nothing.
-func foldAll(texts []string) []string {
-	out := make([]string, 0, len(texts))
-	for _, t := range texts {
-		if f := Fold(t); f != "" {
-			out = append(out, f)
+// hasher writes tagged, length-prefixed fields, so that no two different
+// structures hash the same bytes. Strings go through a fixed buffer
+// rather than a []byte conversion each.
+type hasher struct {
+	h   hash.Hash
+	buf [512]byte
+}
+
+func (h *hasher) raw(tag, v string) {
+	n := copy(h.buf[:], tag)
+	n += binary.PutUvarint(h.buf[n:], uint64(len(v)))
+	for {
+		c := copy(h.buf[n:], v)
+		h.h.Write(h.buf[:n+c])
+		v = v[c:]
+		if v == "" {
+			return
+		}
+		n = 0
+	}
+}
+
+func (h *hasher) field(tag, v string) { h.raw(tag, Fold(v)) }
+
+// fields hashes a list; texts that fold to nothing are left out, as blank
+// paragraphs are not content.
+func (h *hasher) fields(tag string, vs []string) {
+	for _, v := range vs {
+		if f := Fold(v); f != "" {
+			h.raw(tag, f)
 		}
 	}
-	return out
+	h.raw("end", tag)
 }
 
 // isHTMLSpace reports the characters HTML collapses when rendering.
@@ -112,6 +171,9 @@ func isBlank(r rune) bool { return isHTMLSpace(r) || r == '\u3000' || unicode.Is
 // joinLines joins the lines of a heading or cell into one: with nothing
 // between two Japanese characters, with a space where Latin text meets.
 func joinLines(lines []string) string {
+	if len(lines) == 1 {
+		return lines[0]
+	}
 	var b strings.Builder
 	for i, l := range lines {
 		if i > 0 && b.Len() > 0 && l != "" {

@@ -16,13 +16,15 @@ var (
 	bracketQuestion = regexp.MustCompile(`^[【\[]\s*(?:Q|Ｑ|質問)\s*[0-9０-９]*\s*[】\]]\s*`)
 	bracketAnswer   = regexp.MustCompile(`^[【\[]\s*(?:A|Ａ|回答)\s*[0-9０-９]*\s*[】\]]\s*`)
 	notePrefix      = regexp.MustCompile(`^(?:【注[0-9０-９]*】|[（(]注[0-9０-９]*[）)]|※注[0-9０-９]*[:：.．]?)\s*`)
-	// Question-like text: a question, a request, or a classic interview
-	// topic. Used to tell Q&A from sub-headings, profile tables and lists.
-	questionWords       = regexp.MustCompile(`[？?]|ください|下さい|ですか|ますか|でしょうか|お願いします|教えて|聞かせて|なぜ|どんな|どのよう|どう|何|きっかけ|理由|志望動機|やりがい|メッセージ|仕事内容|担当業務|スケジュール|休日|魅力|苦労|今後|目標|抱負|印象|雰囲気|キャリア|両立|エピソード|思い出|アドバイス|学生時代|大変`)
 	tableQuestionHeader = regexp.MustCompile(`^(?:質問|Q|Ｑ|問|項目|設問)$`)
 )
 
-func questionLike(s string) bool { return questionWords.MatchString(s) }
+// questionWords make a text question-like: a question, a request, or a
+// classic interview topic. They tell Q&A from sub-headings, profile
+// tables and lists.
+var questionWords = []string{"？", "?", "ください", "下さい", "ですか", "ますか", "でしょうか", "お願いします", "教えて", "聞かせて", "なぜ", "どんな", "どのよう", "どう", "何", "きっかけ", "理由", "志望動機", "やりがい", "メッセージ", "仕事内容", "担当業務", "スケジュール", "休日", "魅力", "苦労", "今後", "目標", "抱負", "印象", "雰囲気", "キャリア", "両立", "エピソード", "思い出", "アドバイス", "学生時代", "大変"}
+
+func questionLike(s string) bool { return containsAny(s, questionWords) }
 
 // buildSections turns the content blocks into sections and Q&A.
 //

@@ -1,0 +1,75 @@
+package extract
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// TestFoldFastPathAgreesWithNFKC checks the inert ranges against the
+// normaliser itself, rune by rune and in combination with a combining mark.
+func TestFoldFastPathAgreesWithNFKC(t *testing.T) {
+	for r := rune(0); r <= 0xFFFF; r++ {
+		if !nfkcInert(r) {
+			continue
+		}
+		s := string(r)
+		if norm.NFKC.String(s) != s {
+			t.Errorf("U+%04X is marked inert but NFKC changes it", r)
+		}
+		if !norm.NFKC.IsNormalString(s) {
+			t.Errorf("U+%04X is marked inert but is not NFKC-normal", r)
+		}
+	}
+	// Random text of inert runes is NFKC-normal as a whole.
+	var inert []rune
+	for r := rune(0x80); r <= 0xFFFF; r++ {
+		if nfkcInert(r) {
+			inert = append(inert, r)
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 20000; i++ {
+		rs := make([]rune, 1+rng.IntN(6))
+		for j := range rs {
+			rs[j] = inert[rng.IntN(len(inert))]
+		}
+		if s := string(rs); norm.NFKC.String(s) != s {
+			t.Fatalf("%q (%U) is made of inert runes but NFKC changes it", s, rs)
+		}
+	}
+	// Followed by a combining dakuten, か composes to が: the slow path
+	// must run.
+	if got := Fold("か\u3099"); got != "が" {
+		t.Errorf("Fold(か+U+3099) = %q, want が", got)
+	}
+}
+
+func TestFold(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"練馬区を選んだ理由", "練馬区を選んだ理由"},
+		{"　練馬区を 選んだ\n理由 ", "練馬区を選んだ理由"},
+		{"ＡＢＣ１２３（注）", "ABC123(注)"},
+		{"ﾈﾘﾏ", "ネリマ"},
+		{"㍻31年", "平成31年"},
+		{"Q&A  about  work", "Q&Aaboutwork"},
+	}
+	for _, tt := range tests {
+		if got := Fold(tt.in); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestQuestionKey(t *testing.T) {
+	same := []string{"現在の担当業務を教えてください。", "現在の担当業務を教えてください", "現在の 担当業務を 教えてください？", "現在の担当業務を教えてください?"}
+	for _, q := range same[1:] {
+		if QuestionKey(q) != QuestionKey(same[0]) {
+			t.Errorf("QuestionKey(%q) = %q, want %q", q, QuestionKey(q), QuestionKey(same[0]))
+		}
+	}
+	if QuestionKey("Why Nerima?") != "whynerima" {
+		t.Errorf("QuestionKey lower-cases and drops spaces: got %q", QuestionKey("Why Nerima?"))
+	}
+}
