@@ -136,8 +136,8 @@ type frame struct {
 
 type walker struct {
 	page
-	cur          block
-	owner        *html.Node // the element that owns cur; nil for loose text
+	cur   block
+	owner *html.Node // the element that owns cur; nil for loose text
 	// arena holds the text of every line, back to back; lines are made
 	// strings once, at the end, as slices of one string.
 	arena        []byte

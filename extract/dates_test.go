@@ -31,7 +31,7 @@ func TestParseDate(t *testing.T) {
 		{"S64.1.7", "1989-01-07", false},
 		{"㍻31年4月30日", "2019-04-30", false},
 		{"平成32年3月31日", "2020-03-31", true}, // plans written before 2019 say 平成32年
-		{"令和元年4月1日", "2019-04-01", true},  // still 平成 on that day
+		{"令和元年4月1日", "2019-04-01", true},   // still 平成 on that day
 	}
 	for _, tt := range tests {
 		got, note, err := parseDate(tt.raw)

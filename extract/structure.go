@@ -13,9 +13,9 @@ var (
 	questionPrefix = regexp.MustCompile(`^[【\[(（]?\s*(?:Q|Ｑ|質問|問)\s*[0-9０-９]*\s*[】\])）]?\s*(?:[.．:：、,，)）]\s*|\s+)`)
 	answerPrefix   = regexp.MustCompile(`^[【\[(（]?\s*(?:A|Ａ|回答|答え?)\s*[0-9０-９]*\s*[】\])）]?\s*(?:[.．:：、,，)）]\s*|\s+)`)
 	// The same, written with a bracket and nothing after: 【Q】志望動機は？
-	bracketQuestion = regexp.MustCompile(`^[【\[]\s*(?:Q|Ｑ|質問)\s*[0-9０-９]*\s*[】\]]\s*`)
-	bracketAnswer   = regexp.MustCompile(`^[【\[]\s*(?:A|Ａ|回答)\s*[0-9０-９]*\s*[】\]]\s*`)
-	notePrefix      = regexp.MustCompile(`^(?:【注[0-9０-９]*】|[（(]注[0-9０-９]*[）)]|※注[0-9０-９]*[:：.．]?)\s*`)
+	bracketQuestion     = regexp.MustCompile(`^[【\[]\s*(?:Q|Ｑ|質問)\s*[0-9０-９]*\s*[】\]]\s*`)
+	bracketAnswer       = regexp.MustCompile(`^[【\[]\s*(?:A|Ａ|回答)\s*[0-9０-９]*\s*[】\]]\s*`)
+	notePrefix          = regexp.MustCompile(`^(?:【注[0-9０-９]*】|[（(]注[0-9０-９]*[）)]|※注[0-9０-９]*[:：.．]?)\s*`)
 	tableQuestionHeader = regexp.MustCompile(`^(?:質問|Q|Ｑ|問|項目|設問)$`)
 )
 
