@@ -650,9 +650,9 @@ func classifyWords(v string, inSection, heading bool) role {
 	}
 	eachWord(v, func(word string) {
 		switch {
-		case contactWords[word]:
+		case contactWord(word):
 			r |= roleContact
-		case boilerWords[word]:
+		case boilerWord(word):
 			r |= roleBoiler
 		case (word == "header" || word == "footer" || word == "head" || word == "foot") && !inSection:
 			r |= roleBoiler
@@ -665,22 +665,29 @@ func classifyWords(v string, inSection, heading bool) role {
 
 var crumbClasses = []string{"crumb", "pankuzu", "topicpath", "topic-path", "topic_path"}
 
-var boilerWords = map[string]bool{
-	"nav": true, "navi": true, "navigation": true, "menu": true, "menus": true,
-	"side": true, "sidebar": true, "aside": true, "banner": true, "banners": true,
-	"related": true, "relation": true, "relations": true, "kanren": true,
-	"sns": true, "share": true, "social": true, "pagetop": true, "ptop": true,
-	"skip": true, "search": true, "gsearch": true, "utility": true,
-	"translate": true, "language": true, "lang": true, "toolbar": true,
-	"widget": true, "ad": true, "ads": true, "enquete": true, "feedback": true,
-	"questionnaire": true, "vote": true, "pager": true, "pagination": true,
-	"sitemap": true, "copyright": true, "scrolltop": true, "print": true,
-	"blockskip": true, "blockjump": true, "accessibility": true,
+// boilerWord reports id and class words of menus, sidebars and other
+// page furniture.
+func boilerWord(w string) bool {
+	switch w {
+	case "nav", "navi", "navigation", "menu", "menus", "side", "sidebar",
+		"aside", "banner", "banners", "related", "relation", "relations",
+		"kanren", "sns", "share", "social", "pagetop", "ptop", "skip", "search",
+		"gsearch", "utility", "translate", "language", "lang", "toolbar",
+		"widget", "ad", "ads", "enquete", "feedback", "questionnaire", "vote",
+		"pager", "pagination", "sitemap", "copyright", "scrolltop", "print",
+		"blockskip", "blockjump", "accessibility":
+		return true
+	}
+	return false
 }
 
-var contactWords = map[string]bool{
-	"inquiry": true, "contact": true, "toiawase": true, "otoiawase": true,
-	"contactus": true,
+// contactWord reports id and class words of a contact block.
+func contactWord(w string) bool {
+	switch w {
+	case "inquiry", "contact", "toiawase", "otoiawase", "contactus":
+		return true
+	}
+	return false
 }
 
 // eachWord calls fn with each lower-case word of an id or class list,

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"hash"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -45,6 +44,13 @@ func scanFold(s string) (inert, spaces bool) {
 			i++
 		case c >= 0xE5 && c <= 0xE9 && i+2 < len(s): // U+5000–U+9FFF: kanji
 			i += 3
+		case c >= 0xE0 && c <= 0xEF && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
+			// Kana and punctuation: decode the three bytes in line.
+			r := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+			if !nfkcInert(r) {
+				return false, spaces
+			}
+			i += 3
 		default:
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if !nfkcInert(r) {
@@ -61,31 +67,11 @@ func scanFold(s string) (inert, spaces bool) {
 // the rune before. (か may combine with a following U+3099, but U+3099 is
 // not inert, so such text takes the slow path.) Text made only of these
 // skips the normaliser, which is the costliest step of hashing a page.
+//
+//go:generate go run gen_inert.go
 func nfkcInert(r rune) bool {
-	if r > 0xFFFF {
-		return false
-	}
-	t := inertTable()
-	return t[r>>6]&(1<<(r&63)) != 0
+	return r <= 0xFFFF && inertBits[r>>6]&(1<<(r&63)) != 0
 }
-
-// inertTable is a bitmap of the inert runes of the Basic Multilingual
-// Plane, computed once from the normaliser's own tables.
-var inertTable = sync.OnceValue(func() *[1024]uint64 {
-	var t [1024]uint64
-	var buf [utf8.UTFMax]byte
-	for r := rune(0); r <= 0xFFFF; r++ {
-		if r >= 0xD800 && r <= 0xDFFF {
-			continue
-		}
-		n := utf8.EncodeRune(buf[:], r)
-		p := norm.NFKC.Properties(buf[:n])
-		if p.BoundaryBefore() && p.CCC() == 0 && norm.NFKC.IsNormal(buf[:n]) {
-			t[r>>6] |= 1 << (r & 63)
-		}
-	}
-	return &t
-})
 
 // QuestionKey is the key that follows one question across versions and
 // across municipalities: the folded text, lower-cased, without trailing

@@ -3,6 +3,7 @@ package extract
 import (
 	"math/rand/v2"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -71,5 +72,22 @@ func TestQuestionKey(t *testing.T) {
 	}
 	if QuestionKey("Why Nerima?") != "whynerima" {
 		t.Errorf("QuestionKey lower-cases and drops spaces: got %q", QuestionKey("Why Nerima?"))
+	}
+}
+
+// TestInertTable checks the generated table against the normaliser in
+// go.mod; when golang.org/x/text changes Unicode version, run go generate.
+func TestInertTable(t *testing.T) {
+	var buf [utf8.UTFMax]byte
+	for r := rune(0); r <= 0xFFFF; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		n := utf8.EncodeRune(buf[:], r)
+		p := norm.NFKC.Properties(buf[:n])
+		want := p.BoundaryBefore() && p.CCC() == 0 && norm.NFKC.IsNormal(buf[:n])
+		if nfkcInert(r) != want {
+			t.Fatalf("inert_table.go is stale at U+%04X (run go generate ./extract)", r)
+		}
 	}
 }

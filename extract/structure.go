@@ -3,6 +3,7 @@ package extract
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -103,7 +104,7 @@ func (a *analysis) headingLevels(idx []int) (secLevel, qLevel int) {
 		b := &a.blocks[i]
 		if b.kind == headingBlock {
 			count[b.level]++
-			if questionLike(b.text()) || questionPrefix.MatchString(b.text()) {
+			if t := b.text(); questionLike(t) || (mayHavePrefix(t) && questionPrefix.MatchString(t)) {
 				qlike[b.level]++
 			}
 		}
@@ -165,7 +166,7 @@ func (a *analysis) qaGroups(idx []int) map[*html.Node]bool {
 			t[b.group] = g
 		}
 		g.n++
-		if questionLike(first) || questionPrefix.MatchString(first) {
+		if questionLike(first) || (mayHavePrefix(first) && questionPrefix.MatchString(first)) {
 			g.q++
 		}
 	}
@@ -244,7 +245,21 @@ func (a *analysis) linkLists(idx []int, qLevel int) map[int]bool {
 	return skip
 }
 
+// mayHavePrefix is a cheap test before the prefix regexps: every Q, A and
+// note prefix starts with one of these runes.
+func mayHavePrefix(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	switch r {
+	case 'Q', 'Ｑ', '質', '問', 'A', 'Ａ', '回', '答', '【', '[', '(', '（', '※':
+		return true
+	}
+	return false
+}
+
 func stripQuestionPrefix(s string) string {
+	if !mayHavePrefix(s) {
+		return s
+	}
 	if loc := questionPrefix.FindStringIndex(s); loc != nil && loc[1] < len(s) {
 		return s[loc[1]:]
 	}
@@ -255,6 +270,9 @@ func stripQuestionPrefix(s string) string {
 }
 
 func answerText(s string) (string, bool) {
+	if !mayHavePrefix(s) {
+		return s, false
+	}
 	if loc := answerPrefix.FindStringIndex(s); loc != nil {
 		return s[loc[1]:], true
 	}
@@ -294,7 +312,8 @@ func (b *builder) question(q string) {
 // answer says the lines are an answer whatever their prefix (a <dd>).
 func (b *builder) text(lines []string, answer bool) {
 	for _, l := range lines {
-		if !answer {
+		prefixed := mayHavePrefix(l)
+		if !answer && prefixed {
 			if loc := questionPrefix.FindStringIndex(l); loc != nil && loc[1] < len(l) {
 				b.question(l[loc[1]:])
 				continue
@@ -308,7 +327,7 @@ func (b *builder) text(lines []string, answer bool) {
 			b.intro(l)
 			continue
 		}
-		if loc := notePrefix.FindStringIndex(l); loc != nil {
+		if loc := notePrefixIndex(l, prefixed); loc != nil {
 			b.inNote = true
 			b.qa.Notes = append(b.qa.Notes, "")
 			l = l[loc[1]:]
@@ -332,6 +351,13 @@ func (b *builder) text(lines []string, answer bool) {
 		}
 		b.qa.Answer = append(b.qa.Answer, l)
 	}
+}
+
+func notePrefixIndex(l string, prefixed bool) []int {
+	if !prefixed {
+		return nil
+	}
+	return notePrefix.FindStringIndex(l)
 }
 
 func (b *builder) intro(l string) {
