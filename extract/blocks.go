@@ -159,8 +159,8 @@ type walker struct {
 // size in bytes, presizes the block list.
 func walkPage(root *html.Node, sizeHint int) *page {
 	w := &walker{}
-	w.blocks = make([]block, 0, sizeHint/128+16)
-	w.arena = make([]byte, 0, sizeHint)
+	w.blocks = make([]block, 0, sizeHint/256+16)
+	w.arena = make([]byte, 0, sizeHint/2)
 	w.marks = span{-1, -1}
 	w.containerRank = len(containerIDs) + 1
 	w.densest = span{-1, -1}
