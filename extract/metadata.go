@@ -39,6 +39,14 @@ func (a *analysis) findTitle() {
 		t := goquery.NewDocumentFromNode(a.head).Find("title").First().Text()
 		a.doc.Title = stripSiteSuffix(strings.TrimFunc(collapse(t), isBlank))
 	}
+	// A page without <h1> often shows its title in a styled <div> at the
+	// top of the content: that is the title again, not intro text.
+	title := Fold(a.doc.Title)
+	a.contentBlocks(func(i int, b *block) {
+		if title != "" && pick < 0 && i < a.content.start+3 && Fold(b.text()) == title {
+			b.used = true
+		}
+	})
 }
 
 // titleSeparators split "page｜site" titles; the last part is the site.

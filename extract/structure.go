@@ -50,8 +50,8 @@ func (a *analysis) buildSections() {
 	qaGroups := a.qaGroups(idx)
 
 	bld := builder{doc: a.doc}
-	for _, i := range idx {
-		b := &a.blocks[i]
+	for k := 0; k < len(idx); k++ {
+		b := &a.blocks[idx[k]]
 		switch {
 		case b.kind == headingBlock && b.level == secLevel:
 			bld.section(b.text())
@@ -66,15 +66,12 @@ func (a *analysis) buildSections() {
 					bld.text(c, true)
 				}
 			}
-		case b.kind == rowBlock:
-			bld.text([]string{rowText(b)}, false)
 		case b.kind == headingBlock:
 			bld.text([]string{b.text()}, false)
 		default:
-			if inPageLinks(b) {
-				continue // a table of contents: <a href="#q1">…</a>
-			}
-			bld.text(b.lines(), b.kind == descBlock && qaGroups[b.group])
+			lines, n := a.plainLines(idx, k)
+			k += n - 1
+			bld.text(lines, b.kind == descBlock && qaGroups[b.group])
 		}
 	}
 	if bld.questions == 0 {
@@ -82,18 +79,32 @@ func (a *analysis) buildSections() {
 		// headings as lines of it.
 		a.doc.Sections = nil
 		a.doc.Intro = nil
-		for _, i := range idx {
-			b := &a.blocks[i]
-			if inPageLinks(b) {
-				continue
-			}
-			if b.kind == rowBlock {
-				a.doc.Intro = append(a.doc.Intro, rowText(b))
-				continue
-			}
-			a.doc.Intro = append(a.doc.Intro, b.lines()...)
+		for k := 0; k < len(idx); k++ {
+			lines, n := a.plainLines(idx, k)
+			k += n - 1
+			a.doc.Intro = append(a.doc.Intro, lines...)
 		}
 	}
+}
+
+// plainLines renders the block idx[k] as lines of text, and says how many
+// blocks it used: a table row as "所属：人事課", a <dt> with its <dd> the
+// same way, an in-page table of contents as nothing.
+func (a *analysis) plainLines(idx []int, k int) ([]string, int) {
+	b := &a.blocks[idx[k]]
+	switch {
+	case b.kind == rowBlock:
+		return []string{rowText(b)}, 1
+	case inPageLinks(b):
+		return nil, 1 // a table of contents: <a href="#q1">…</a>
+	case b.kind == termBlock && k+1 < len(idx):
+		d := &a.blocks[idx[k+1]]
+		if d.kind == descBlock && d.group == b.group {
+			dl := d.lines()
+			return append([]string{b.text() + "：" + dl[0]}, dl[1:]...), 2
+		}
+	}
+	return b.lines(), 1
 }
 
 // headingLevels picks the section and question heading levels among the
