@@ -1,0 +1,459 @@
+package extract
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// The walker visits the DOM once, in document order, without recursion
+// (markup may nest thousands deep). Block-level elements start and end
+// blocks; text accumulates into the current line; each element's frame
+// records the blocks emitted while it was open, which gives the spans of
+// boilerplate, breadcrumb, contact and content containers.
+
+// frame is an open element during the walk.
+type frame struct {
+	n                *html.Node
+	start            int
+	nonlink, linked  int
+	roles            role
+	rank             int
+	block            bool
+	group, sectional bool
+}
+
+type walker struct {
+	page
+	cur   block
+	owner *html.Node // the element that owns cur; nil for loose text
+	// arena holds the text of every line, back to back; lines are made
+	// strings once, at the end, as slices of one string.
+	arena        []byte
+	lineStart    int // where the current line starts in arena
+	pendingSpace bool
+	link         *html.Node
+	linkHref     string
+	linkStart    int
+	groups       []*html.Node
+	dataTable    *html.Node
+	sectioning   int // open <main>, <article>, <section>, <aside>, <nav>
+	frames       []frame
+	nonlink      int
+	linked       int
+	bestScore    int
+}
+
+// walkPage reads the tree under root into blocks. sizeHint, the page's
+// size in bytes, presizes the block list.
+func walkPage(root *html.Node, sizeHint int) *page {
+	w := &walker{}
+	w.blocks = make([]block, 0, sizeHint/256+16)
+	w.arena = make([]byte, 0, sizeHint/2)
+	w.marks = span{-1, -1}
+	w.containerRank = len(containerIDs) + 1
+	w.densest = span{-1, -1}
+	w.bestScore = -1 << 31
+	n := root
+	for {
+		if w.enter(n) {
+			if n.FirstChild != nil {
+				n = n.FirstChild
+				continue
+			}
+			w.exit(n)
+		}
+		for n != root && n.NextSibling == nil {
+			n = n.Parent
+			w.exit(n)
+		}
+		if n == root {
+			break
+		}
+		n = n.NextSibling
+	}
+	w.flush()
+	if w.marks.start >= 0 && w.marks.end < 0 {
+		w.marks.end = len(w.blocks)
+	}
+	w.totalText = w.nonlink
+	w.materialize()
+	return &w.page
+}
+
+// materialize turns the arena into one string and the line references of
+// every block into its cells, with two allocations for all the lines.
+func (w *walker) materialize() {
+	text := string(w.arena)
+	nrefs, ncells := 0, 0
+	for i := range w.blocks {
+		nrefs += len(w.blocks[i].refs)
+		ncells += w.blocks[i].ncells
+	}
+	lines := make([]string, nrefs)
+	cells := make([][]string, ncells)
+	for i := range w.blocks {
+		b := &w.blocks[i]
+		b.cells, cells = cells[:b.ncells:b.ncells], cells[b.ncells:]
+		for k := 0; k < len(b.refs); {
+			c := b.refs[k].cell
+			n := 0
+			for k+n < len(b.refs) && b.refs[k+n].cell == c {
+				lines[n] = text[b.refs[k+n].start:b.refs[k+n].end]
+				n++
+			}
+			b.cells[c], lines = lines[:n:n], lines[n:]
+			k += n
+		}
+		b.refs = nil
+		for j := range b.links {
+			l := &b.links[j]
+			l.text = strings.TrimFunc(text[l.start:l.end], isBlank)
+		}
+	}
+}
+
+func (w *walker) enter(n *html.Node) bool {
+	switch n.Type {
+	case html.TextNode:
+		w.text(n.Data)
+		return false
+	case html.CommentNode:
+		if k, ok := structuralMarker(n.Data, 40); ok && k != 0 {
+			w.marker(k)
+		}
+		return false
+	case html.DocumentNode:
+		w.frames = append(w.frames, frame{n: n, start: len(w.blocks)})
+		return true
+	case html.ElementNode:
+	default:
+		return false
+	}
+	a := n.DataAtom
+	if skipped(a) || hasAttr(n, "hidden") {
+		w.keep(n)
+		return false
+	}
+	if a == atom.Br {
+		w.finishLine()
+		return false
+	}
+	roles := w.classify(n)
+	if !blockTag(a) && roles&roleBoiler != 0 && w.owner != nil {
+		return false // e.g. <span class="skip">…</span> inside a paragraph
+	}
+	// Classified inline elements are block boundaries, so that their
+	// blocks fall inside their span.
+	block := blockTag(a) || roles != 0
+	if block {
+		w.openBlock(n)
+	}
+	f := frame{n: n, roles: roles, block: block, rank: -1}
+	switch a {
+	case atom.A:
+		w.link, w.linkHref = n, strings.TrimSpace(attr(n, "href"))
+		w.linkStart = len(w.arena)
+	case atom.Ul, atom.Ol, atom.Dl:
+		w.groups = append(w.groups, n)
+		f.group = true
+	case atom.Table:
+		w.groups = append(w.groups, n)
+		f.group = true
+		if w.dataTable == nil && isDataTable(n) {
+			w.dataTable = n
+		}
+	case atom.Main, atom.Article, atom.Section, atom.Aside, atom.Nav:
+		w.sectioning++
+		f.sectional = true
+	}
+	if block {
+		f.rank = containerRank(n)
+	}
+	f.start, f.nonlink, f.linked = len(w.blocks), w.nonlink, w.linked
+	w.frames = append(w.frames, f)
+	return true
+}
+
+// keep notes what the page analysis needs from elements the walk skips:
+// the <head> (for the <title>) and JSON-LD scripts (for breadcrumbs).
+func (w *walker) keep(n *html.Node) {
+	switch n.DataAtom {
+	case atom.Head:
+		if w.head == nil {
+			w.head = n
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && c.DataAtom == atom.Script {
+				w.keep(c)
+			}
+		}
+	case atom.Script:
+		if strings.EqualFold(strings.TrimSpace(attr(n, "type")), "application/ld+json") && n.FirstChild != nil {
+			w.jsonLD = append(w.jsonLD, n.FirstChild.Data)
+		}
+	}
+}
+
+func (w *walker) exit(n *html.Node) {
+	f := w.frames[len(w.frames)-1]
+	w.frames = w.frames[:len(w.frames)-1]
+	if n.Type != html.ElementNode {
+		return
+	}
+	if n == w.link {
+		if w.linkHref != "" {
+			w.cur.links = append(w.cur.links, link{href: w.linkHref, start: min(w.linkStart, len(w.arena)), end: len(w.arena)})
+		}
+		w.link, w.linkHref = nil, ""
+	}
+	if f.block {
+		w.closeBlock(n)
+	}
+	if f.group {
+		w.groups = w.groups[:len(w.groups)-1]
+	}
+	if n == w.dataTable {
+		w.dataTable = nil
+	}
+	if f.sectional {
+		w.sectioning--
+	}
+	s := span{f.start, len(w.blocks)}
+	if s.end == s.start {
+		return
+	}
+	if f.roles&roleBoiler != 0 && f.roles&roleContact == 0 {
+		w.boiler = append(w.boiler, s)
+	}
+	if f.roles&roleCrumb != 0 {
+		w.crumbs = append(w.crumbs, s)
+	}
+	if f.roles&roleContact != 0 {
+		w.contacts = append(w.contacts, s)
+	}
+	if f.rank >= 0 && f.rank < w.containerRank {
+		w.container, w.containerRank = s, f.rank
+	}
+	if f.block {
+		// Text density: text outside links counts for, text in links
+		// (menus) against an element. The inner element wins ties, so the
+		// winner is the tightest box around the prose.
+		score := (w.nonlink - f.nonlink) - 3*(w.linked-f.linked)
+		if score > w.bestScore {
+			w.bestScore, w.densest = score, s
+		}
+	}
+}
+
+// openBlock handles the start of a block-level element: a new block, a new
+// cell of a table row, or, inside a paragraph-like owner, a line break.
+func (w *walker) openBlock(n *html.Node) {
+	a := n.DataAtom
+	if w.owner != nil {
+		w.finishLine()
+		if w.cur.kind == rowBlock && (a == atom.Td || a == atom.Th) && w.owner.DataAtom == atom.Tr {
+			w.cur.ncells++
+		}
+		return
+	}
+	w.flush()
+	switch a {
+	case atom.P, atom.Pre, atom.Caption, atom.Figcaption, atom.Summary, atom.Legend:
+		w.startBlock(n, paraBlock)
+	case atom.Li:
+		w.startBlock(n, itemBlock)
+	case atom.Dt:
+		w.startBlock(n, termBlock)
+	case atom.Dd:
+		w.startBlock(n, descBlock)
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		w.startBlock(n, headingBlock)
+		w.cur.level = headingLevel(a)
+	case atom.Tr:
+		if w.dataTable != nil {
+			w.startBlock(n, rowBlock)
+		}
+	}
+}
+
+func (w *walker) startBlock(n *html.Node, k blockKind) {
+	w.owner = n
+	w.cur.kind = k
+	if len(w.groups) > 0 {
+		w.cur.group = w.groups[len(w.groups)-1]
+	}
+}
+
+func (w *walker) closeBlock(n *html.Node) {
+	switch {
+	case n == w.owner:
+		w.flush()
+		w.owner = nil
+	case w.owner != nil:
+		w.finishLine()
+	default:
+		w.flush()
+	}
+}
+
+// flush ends the current block and emits it if it holds any text.
+func (w *walker) flush() {
+	w.finishLine()
+	b := w.cur
+	w.cur = block{}
+	if len(b.refs) > 0 {
+		w.blocks = append(w.blocks, b)
+		w.nonlink += b.textLen - b.linkLen
+		w.linked += b.linkLen
+	}
+}
+
+// finishLine ends the current line: its text, trimmed, joins the current
+// cell of the block.
+func (w *walker) finishLine() {
+	line := w.arena[w.lineStart:]
+	start := w.lineStart + len(line) - len(bytes.TrimLeftFunc(line, isBlank))
+	end := w.lineStart + len(bytes.TrimRightFunc(line, isBlank))
+	w.pendingSpace = false
+	if start >= end {
+		w.arena = w.arena[:w.lineStart]
+		return
+	}
+	w.lineStart = len(w.arena)
+	if w.cur.ncells == 0 {
+		w.cur.ncells = 1
+	}
+	w.cur.refs = append(w.cur.refs, lineRef{start, end, w.cur.ncells - 1})
+}
+
+// text appends a text node with HTML white space collapsed.
+func (w *walker) text(s string) {
+	if len(s) < 300 && (strings.Contains(s, "ここ") || strings.Contains(s, "本文")) {
+		if k, ok := structuralMarker(s, 25); ok {
+			if k != 0 && !strings.HasPrefix(w.linkHref, "#") {
+				w.marker(k)
+			}
+			return
+		}
+	}
+	before := len(w.arena)
+	for len(s) > 0 {
+		// Copy the run up to the next white space in one write.
+		i := indexHTMLSpace(s)
+		if i != 0 {
+			run := s
+			if i > 0 {
+				run = s[:i]
+			}
+			if w.pendingSpace {
+				w.arena = append(w.arena, ' ')
+				w.pendingSpace = false
+			}
+			w.arena = append(w.arena, run...)
+			if i < 0 {
+				break
+			}
+			s = s[i:]
+		}
+		// Skip the white space.
+		if s[0] == 0xC2 {
+			s = s[2:] // U+00A0
+		} else {
+			s = s[1:]
+		}
+		if len(w.arena) > w.lineStart {
+			w.pendingSpace = true
+		}
+	}
+	n := len(w.arena) - before
+	w.cur.textLen += n
+	if w.link != nil {
+		w.cur.linkLen += n
+	}
+}
+
+// indexHTMLSpace returns the index of the first HTML white space byte (or
+// U+00A0) in s, or -1.
+func indexHTMLSpace(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\t', '\n', '\r', '\f':
+			return i
+		case 0xC2:
+			if i+1 < len(s) && s[i+1] == 0xA0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+func (w *walker) marker(k int) {
+	if w.owner == nil {
+		w.flush()
+	}
+	switch {
+	case k > 0 && w.marks.start < 0:
+		w.marks.start = len(w.blocks)
+	case k < 0 && w.marks.start >= 0 && w.marks.end < 0:
+		w.marks.end = len(w.blocks)
+	}
+}
+
+// structuralMarker recognises the screen-reader markers Japanese CMSs put
+// around page regions: 本文ここから / ここから本文です (content starts, +1),
+// 本文ここまで (content ends, -1), and the others (サイトメニューここから,
+// フッターここまで: 0). ok is false for ordinary text.
+func structuralMarker(s string, maxRunes int) (kind int, ok bool) {
+	s = strings.TrimFunc(s, func(r rune) bool { return isBlank(r) || strings.ContainsRune("-=▲▼△▽■□◆◇*/!", r) })
+	if s == "" || utf8.RuneCountInString(s) > maxRunes {
+		return 0, false
+	}
+	for _, m := range []string{"本文ここから", "ここから本文", "本文開始", "本文はここから"} {
+		if strings.Contains(s, m) {
+			return 1, true
+		}
+	}
+	for _, m := range []string{"本文ここまで", "ここまで本文", "本文終了", "本文はここまで"} {
+		if strings.Contains(s, m) {
+			return -1, true
+		}
+	}
+	t := strings.TrimRight(s, "。.")
+	t = strings.TrimSuffix(t, "です")
+	if strings.HasSuffix(t, "ここから") || strings.HasSuffix(t, "ここまで") ||
+		strings.HasPrefix(t, "ここから") || strings.HasPrefix(t, "ここまで") {
+		return 0, true
+	}
+	return 0, false
+}
+
+// isDataTable reports whether a table holds data rather than page layout:
+// it has no nested table and no heading. The scan stops at the first
+// nested table, so nested layout tables cost linear time overall.
+func isDataTable(t *html.Node) bool {
+	n := t.FirstChild
+	for n != nil {
+		if n.Type == html.ElementNode {
+			if n.DataAtom == atom.Table || headingLevel(n.DataAtom) > 0 {
+				return false
+			}
+			if n.FirstChild != nil {
+				n = n.FirstChild
+				continue
+			}
+		}
+		for n != t && n.NextSibling == nil {
+			n = n.Parent
+		}
+		if n == t {
+			break
+		}
+		n = n.NextSibling
+	}
+	return true
+}
