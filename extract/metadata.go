@@ -41,21 +41,34 @@ func (a *analysis) findTitle() {
 	}
 	// A page without <h1> often shows its title in a styled <div> at the
 	// top of the content: that is the title again, not intro text.
-	title := Fold(a.doc.Title)
-	a.contentBlocks(func(i int, b *block) {
-		if title != "" && pick < 0 && i < a.content.start+3 && Fold(b.text()) == title {
-			b.used = true
-		}
-	})
+	if title := Fold(a.doc.Title); title != "" {
+		a.contentBlocks(func(i int, b *block) {
+			if i < a.content.start+3 && Fold(b.text()) == title {
+				b.used = true
+			}
+		})
+	}
 }
 
-// titleSeparators split "page｜site" titles; the last part is the site.
-var titleSeparators = []string{"｜", " | ", "|", " - ", " – ", " — ", "　", " :: ", " / "}
+// Titles are "page｜site": the last part is the site. Behind a strong
+// separator it always is; behind a space or a slash only when it reads as
+// a site name, since "職員の声　先輩職員編" is one title.
+var (
+	strongTitleSeparators = []string{"｜", " | ", "|", " - ", " – ", " — ", " :: "}
+	weakTitleSeparators   = []string{"　", " / ", "／"}
+	siteName              = regexp.MustCompile(`[市区町村県都府道]$|[市区町村県都府道]役(所|場)|ホームページ|公式|サイト|ウェブ|Web|web|HP`)
+)
 
 func stripSiteSuffix(t string) string {
-	for _, sep := range titleSeparators {
-		if i := strings.LastIndex(t, sep); i > 0 {
-			if head := strings.TrimFunc(t[:i], isBlank); head != "" {
+	for _, seps := range [][]string{strongTitleSeparators, weakTitleSeparators} {
+		for _, sep := range seps {
+			i := strings.LastIndex(t, sep)
+			if i <= 0 {
+				continue
+			}
+			head := strings.TrimFunc(t[:i], isBlank)
+			site := strings.TrimFunc(t[i+len(sep):], isBlank)
+			if head != "" && (len(seps) == len(strongTitleSeparators) || siteName.MatchString(site)) {
 				return head
 			}
 		}
