@@ -95,19 +95,38 @@ func classifyWords(v string, inSection, heading bool) role {
 	if heading {
 		return 0 // <h1 id="page-header"> is the title, whatever its class says
 	}
+	var siteEnd, ofContent bool
 	eachWord(v, func(word string) {
 		switch {
 		case contactWord(word):
 			r |= roleContact
 		case boilerWord(word):
 			r |= roleBoiler
-		case (word == "header" || word == "footer" || word == "head" || word == "foot") && !inSection:
-			r |= roleBoiler
+		case word == "header" || word == "footer" || word == "head" || word == "foot":
+			siteEnd = true
+		case contentWord(word):
+			ofContent = true
 		case len(word) > 3 && (strings.HasSuffix(word, "navi") || strings.HasSuffix(word, "nav") || strings.HasSuffix(word, "menu")):
 			r |= roleBoiler
 		}
 	})
+	// "header" is the site's header, unless it is a section's own:
+	// inside <main>/<article>/<section>, or named for the content
+	// (content_header, article-footer, page-header).
+	if siteEnd && !ofContent && !inSection {
+		r |= roleBoiler
+	}
 	return r
+}
+
+// contentWord reports id and class words that make a header or footer the
+// content's own.
+func contentWord(w string) bool {
+	switch w {
+	case "content", "contents", "main", "article", "entry", "page", "section", "body", "post", "detail", "title":
+		return true
+	}
+	return false
 }
 
 var crumbClasses = []string{"crumb", "pankuzu", "topicpath", "topic-path", "topic_path"}
