@@ -112,8 +112,8 @@ type page struct {
 	contacts []span
 	// container is the span of the best-ranked content container
 	// (containerRank, lower is better); densest that of the element with
-	// the densest non-link text; marks that between the content markers
-	// (start -1 when none).
+	// the densest non-link text; marks that between the content markers.
+	// Each has start -1 when there is none.
 	container     span
 	containerRank int
 	densest       span

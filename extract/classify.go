@@ -199,7 +199,7 @@ func eachWord(v string, fn func(string)) {
 }
 
 // containerIDs are the ids of content containers Japanese CMSs use, best
-// first. <main> and role=main rank after them.
+// first. <main> and role=main rank after them, then <article>.
 var containerIDs = []string{
 	"tmp_contents", "main_body", "honbun", "main-contents", "main_contents",
 	"maincontents", "contents-main", "contents_main", "main", "contents",
@@ -218,6 +218,8 @@ func containerRank(n *html.Node) int {
 	switch {
 	case n.DataAtom == atom.Main, strings.EqualFold(attr(n, "role"), "main"):
 		return len(containerIDs)
+	case n.DataAtom == atom.Article:
+		return len(containerIDs) + 1
 	}
 	return -1
 }

@@ -86,7 +86,7 @@ func (a *analysis) regions() {
 	switch {
 	case a.marks.start >= 0:
 		a.content = a.marks
-	case a.containerRank <= len(containerIDs) && 5*a.textIn(a.container) >= a.totalText:
+	case a.container.start >= 0 && 5*a.textIn(a.container) >= a.totalText:
 		a.content = a.container
 	case a.densest.start >= 0:
 		a.content = a.densest

@@ -54,7 +54,7 @@ func walkPage(root *html.Node, sizeHint int) *page {
 	w.blocks = make([]block, 0, sizeHint/256+16)
 	w.arena = make([]byte, 0, sizeHint/2)
 	w.marks = span{-1, -1}
-	w.containerRank = len(containerIDs) + 1
+	w.container, w.containerRank = span{-1, -1}, len(containerIDs)+2 // worse than any container
 	w.densest = span{-1, -1}
 	w.bestScore = -1 << 31
 	n := root
