@@ -44,8 +44,11 @@ type block struct {
 	links   []link
 	textLen int // bytes of text
 	linkLen int // bytes of that inside links
-	refs    []lineRef
-	ncells  int
+
+	// During the walk: the block's lines and links, as ranges of the
+	// walker's refs and links, and its number of cells.
+	refStart, linkStart int
+	ncells              int
 
 	// Set after the walk.
 	boiler bool // inside a menu, header, footer, sidebar …

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"bytes"
 	"strings"
 	"unicode/utf8"
 
@@ -30,10 +29,14 @@ type walker struct {
 	page
 	cur   block
 	owner *html.Node // the element that owns cur; nil for loose text
-	// arena holds the text of every line, back to back; lines are made
-	// strings once, at the end, as slices of one string.
-	arena        []byte
-	lineStart    int // where the current line starts in arena
+	// arena holds the text of every line, back to back. Lines are slices
+	// of its one string, made at the end without a copy; refs and links
+	// hold the lines and links of all blocks, in order.
+	arena        strings.Builder
+	refs         []lineRef
+	links        []link
+	lineFirst    int // where the current line's text starts in arena; -1 before any
+	lineEnd      int // where it ends, blanks at the end excluded
 	pendingSpace bool
 	link         *html.Node
 	linkHref     string
@@ -52,7 +55,9 @@ type walker struct {
 func walkPage(root *html.Node, sizeHint int) *page {
 	w := &walker{}
 	w.blocks = make([]block, 0, sizeHint/256+16)
-	w.arena = make([]byte, 0, sizeHint/2)
+	w.arena.Grow(sizeHint / 2)
+	w.refs = make([]lineRef, 0, sizeHint/64+16)
+	w.lineFirst = -1
 	w.marks = span{-1, -1}
 	w.container, w.containerRank = span{-1, -1}, len(containerIDs)+2 // worse than any container
 	w.densest = span{-1, -1}
@@ -87,31 +92,35 @@ func walkPage(root *html.Node, sizeHint int) *page {
 // materialize turns the arena into one string and the line references of
 // every block into its cells, with two allocations for all the lines.
 func (w *walker) materialize() {
-	text := string(w.arena)
-	nrefs, ncells := 0, 0
+	text := w.arena.String()
+	ncells := 0
 	for i := range w.blocks {
-		nrefs += len(w.blocks[i].refs)
 		ncells += w.blocks[i].ncells
 	}
-	lines := make([]string, nrefs)
+	lines := make([]string, len(w.refs))
+	for i, r := range w.refs {
+		lines[i] = text[r.start:r.end]
+	}
+	for i := range w.links {
+		l := &w.links[i]
+		l.text = strings.TrimFunc(text[l.start:l.end], isBlank)
+	}
 	cells := make([][]string, ncells)
 	for i := range w.blocks {
 		b := &w.blocks[i]
+		refEnd, linkEnd := len(w.refs), len(w.links)
+		if i+1 < len(w.blocks) {
+			refEnd, linkEnd = w.blocks[i+1].refStart, w.blocks[i+1].linkStart
+		}
+		b.links = w.links[b.linkStart:linkEnd:linkEnd]
 		b.cells, cells = cells[:b.ncells:b.ncells], cells[b.ncells:]
-		for k := 0; k < len(b.refs); {
-			c := b.refs[k].cell
-			n := 0
-			for k+n < len(b.refs) && b.refs[k+n].cell == c {
-				lines[n] = text[b.refs[k+n].start:b.refs[k+n].end]
+		for k := b.refStart; k < refEnd; {
+			c, n := w.refs[k].cell, 0
+			for k+n < refEnd && w.refs[k+n].cell == c {
 				n++
 			}
-			b.cells[c], lines = lines[:n:n], lines[n:]
+			b.cells[c] = lines[k : k+n : k+n]
 			k += n
-		}
-		b.refs = nil
-		for j := range b.links {
-			l := &b.links[j]
-			l.text = strings.TrimFunc(text[l.start:l.end], isBlank)
 		}
 	}
 }
@@ -156,7 +165,7 @@ func (w *walker) enter(n *html.Node) bool {
 	switch a {
 	case atom.A:
 		w.link, w.linkHref = n, strings.TrimSpace(attr(n, "href"))
-		w.linkStart = len(w.arena)
+		w.linkStart = w.arena.Len()
 	case atom.Ul, atom.Ol, atom.Dl:
 		w.groups = append(w.groups, n)
 		f.group = true
@@ -206,7 +215,7 @@ func (w *walker) exit(n *html.Node) {
 	}
 	if n == w.link {
 		if w.linkHref != "" {
-			w.cur.links = append(w.cur.links, link{href: w.linkHref, start: min(w.linkStart, len(w.arena)), end: len(w.arena)})
+			w.links = append(w.links, link{href: w.linkHref, start: w.linkStart, end: w.arena.Len()})
 		}
 		w.link, w.linkHref = nil, ""
 	}
@@ -303,31 +312,28 @@ func (w *walker) closeBlock(n *html.Node) {
 // flush ends the current block and emits it if it holds any text.
 func (w *walker) flush() {
 	w.finishLine()
-	b := w.cur
-	w.cur = block{}
-	if len(b.refs) > 0 {
-		w.blocks = append(w.blocks, b)
-		w.nonlink += b.textLen - b.linkLen
-		w.linked += b.linkLen
+	if len(w.refs) > w.cur.refStart {
+		w.blocks = append(w.blocks, w.cur)
+		w.nonlink += w.cur.textLen - w.cur.linkLen
+		w.linked += w.cur.linkLen
+	} else {
+		w.links = w.links[:w.cur.linkStart] // links of an empty block
 	}
+	w.cur = block{refStart: len(w.refs), linkStart: len(w.links)}
 }
 
 // finishLine ends the current line: its text, trimmed, joins the current
 // cell of the block.
 func (w *walker) finishLine() {
-	line := w.arena[w.lineStart:]
-	start := w.lineStart + len(line) - len(bytes.TrimLeftFunc(line, isBlank))
-	end := w.lineStart + len(bytes.TrimRightFunc(line, isBlank))
-	w.pendingSpace = false
-	if start >= end {
-		w.arena = w.arena[:w.lineStart]
+	first := w.lineFirst
+	w.lineFirst, w.pendingSpace = -1, false
+	if first < 0 {
 		return
 	}
-	w.lineStart = len(w.arena)
 	if w.cur.ncells == 0 {
 		w.cur.ncells = 1
 	}
-	w.cur.refs = append(w.cur.refs, lineRef{start, end, w.cur.ncells - 1})
+	w.refs = append(w.refs, lineRef{first, w.lineEnd, w.cur.ncells - 1})
 }
 
 // text appends a text node with HTML white space collapsed.
@@ -340,7 +346,7 @@ func (w *walker) text(s string) {
 			return
 		}
 	}
-	before := len(w.arena)
+	before := w.arena.Len()
 	for len(s) > 0 {
 		// Copy the run up to the next white space in one write.
 		i := indexHTMLSpace(s)
@@ -350,10 +356,10 @@ func (w *walker) text(s string) {
 				run = s[:i]
 			}
 			if w.pendingSpace {
-				w.arena = append(w.arena, ' ')
+				w.arena.WriteByte(' ')
 				w.pendingSpace = false
 			}
-			w.arena = append(w.arena, run...)
+			w.appendRun(run)
 			if i < 0 {
 				break
 			}
@@ -365,15 +371,30 @@ func (w *walker) text(s string) {
 		} else {
 			s = s[1:]
 		}
-		if len(w.arena) > w.lineStart {
+		if w.lineFirst >= 0 {
 			w.pendingSpace = true
 		}
 	}
-	n := len(w.arena) - before
+	n := w.arena.Len() - before
 	w.cur.textLen += n
 	if w.link != nil {
 		w.cur.linkLen += n
 	}
+}
+
+// appendRun adds a run of text without HTML white space to the line,
+// keeping the line's bounds without blanks such as U+3000 at either end.
+func (w *walker) appendRun(run string) {
+	off := w.arena.Len()
+	w.arena.WriteString(run)
+	left := strings.TrimLeftFunc(run, isBlank)
+	if left == "" {
+		return
+	}
+	if w.lineFirst < 0 {
+		w.lineFirst = off + len(run) - len(left)
+	}
+	w.lineEnd = off + len(strings.TrimRightFunc(run, isBlank))
 }
 
 // indexHTMLSpace returns the index of the first HTML white space byte (or
