@@ -97,13 +97,13 @@ func (a *analysis) findBreadcrumbs() {
 	if items == nil {
 		for i := range a.blocks {
 			b := &a.blocks[i]
-			if b.kind == headingBlock || !crumbLabel.MatchString(b.text()) {
+			if b.kind == headingBlock || i+1 == len(a.blocks) || !crumbLabel.MatchString(b.text()) {
 				continue
 			}
-			// The label and the list that follows it.
+			// The label, and the items of the list that follows it.
+			list := a.blocks[i+1].group
 			end := i + 1
-			var group = a.blocks[min(end, len(a.blocks)-1)].group
-			for end < len(a.blocks) && a.blocks[end].kind == itemBlock && a.blocks[end].group == group && group != nil {
+			for list != nil && end < len(a.blocks) && a.blocks[end].kind == itemBlock && a.blocks[end].group == list {
 				end++
 			}
 			if end > i+1 {
