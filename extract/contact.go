@@ -106,19 +106,21 @@ func (a *analysis) contactLine(line string, b *block) {
 		return
 	}
 	isData := false
-	if v := labelled(phoneLabel, line); v != "" {
+	// The regexps run only on lines that may hold what they look for.
+	digits := strings.ContainsAny(line, "0123456789０１２３４５６７８９")
+	if v := labelledIf(digits, phoneLabel, line); v != "" {
 		if c.Phone == "" {
 			c.Phone = v
 		}
 		isData = true
 	}
-	if v := labelled(faxLabel, line); v != "" {
+	if v := labelledIf(digits, faxLabel, line); v != "" {
 		if c.Fax == "" {
 			c.Fax = v
 		}
 		isData = true
 	}
-	if m := emailText.FindString(norm.NFKC.String(line)); m != "" {
+	if m := emailIn(line); m != "" {
 		if c.Email == "" {
 			c.Email = m
 		}
@@ -139,6 +141,21 @@ func (a *analysis) contactLine(line string, b *block) {
 		return
 	}
 	c.Department = line
+}
+
+func labelledIf(ok bool, label *regexp.Regexp, line string) string {
+	if !ok {
+		return ""
+	}
+	return labelled(label, line)
+}
+
+// emailIn returns the first e-mail address in line, written with @ or ＠.
+func emailIn(line string) string {
+	if !strings.Contains(line, "@") && !strings.Contains(line, "＠") {
+		return ""
+	}
+	return emailText.FindString(norm.NFKC.String(line))
 }
 
 // labelled returns the phone or fax number after label in line, or "".

@@ -143,8 +143,8 @@ func (a *analysis) crumbsFrom(start, end int) []string {
 		b := &a.blocks[i]
 		b.used = true
 		parts := []string{b.text()}
-		if b.kind != itemBlock {
-			parts = crumbSplitter.Split(b.text(), -1)
+		if b.kind != itemBlock && strings.ContainsAny(parts[0], ">＞›»≫→&") {
+			parts = crumbSplitter.Split(parts[0], -1)
 		}
 		for _, p := range parts {
 			p = strings.TrimFunc(crumbPrefix.ReplaceAllString(p, ""), isBlank)
@@ -231,52 +231,42 @@ var pageNumberRe = regexp.MustCompile(`(?:ページ番号|ページID|ページ�
 // publication dates. They are searched outside menus first, in document
 // order; the lines they stood on are taken out of the content.
 func (a *analysis) findPageNumberAndDates() {
-	// Candidate lines: those holding a label, each followed by the next
-	// line in case the value stands apart (<dt>更新日</dt><dd>…</dd>).
-	var lines, boiler []blockLine
-	for i := range a.blocks {
-		b := &a.blocks[i]
-		dst := &lines
-		if b.boiler {
-			dst = &boiler
+	// Each is searched outside menus first, and in menus only when not
+	// found there.
+	content := a.metaCandidates(false)
+	var menus []blockLine
+	menusRead := false
+	search := func(find func([]blockLine) bool) {
+		if find(content) {
+			return
 		}
-		if b.kind == rowBlock {
-			if t := b.text(); len(t) <= maxMetaLine && containsAny(t, metaKeys) {
-				*dst = append(*dst, blockLine{text: t, block: i, line: -1, next: a.firstLine(i + 1)})
-			}
-			continue
+		if !menusRead {
+			menus, menusRead = a.metaCandidates(true), true
 		}
-		for j, l := range b.lines() {
-			if len(l) > maxMetaLine || !containsAny(l, metaKeys) {
-				continue
-			}
-			next := a.firstLine(i + 1)
-			if j+1 < len(b.lines()) {
-				next = &blockLine{text: b.lines()[j+1], block: i, line: j + 1}
-			}
-			*dst = append(*dst, blockLine{text: l, block: i, line: j, next: next})
-		}
+		find(menus)
 	}
-	lines = append(lines, boiler...)
 
 	var meta []blockLine // lines that held metadata
-	for _, l := range lines {
-		if !containsAny(l.text, pageNumberKeys) {
-			continue
+	search(func(lines []blockLine) bool {
+		for _, l := range lines {
+			if !containsAny(l.text, pageNumberKeys) {
+				continue
+			}
+			if m := pageNumberRe.FindStringSubmatch(l.text); m != nil {
+				v := norm.NFKC.String(m[1])
+				v = strings.Map(func(r rune) rune {
+					if r == '‐' || r == '−' || r == 'ー' {
+						return '-'
+					}
+					return r
+				}, v)
+				a.doc.PageNumber = strings.Trim(v, "-")
+				meta = append(meta, l)
+				return true
+			}
 		}
-		if m := pageNumberRe.FindStringSubmatch(l.text); m != nil {
-			v := norm.NFKC.String(m[1])
-			v = strings.Map(func(r rune) rune {
-				if r == '‐' || r == '−' || r == 'ー' {
-					return '-'
-				}
-				return r
-			}, v)
-			a.doc.PageNumber = strings.Trim(v, "-")
-			meta = append(meta, l)
-			break
-		}
-	}
+		return false
+	})
 	for _, f := range []struct {
 		label    *regexp.Regexp
 		keys     []string
@@ -286,8 +276,12 @@ func (a *analysis) findPageNumberAndDates() {
 		{updatedLabel, updatedKeys, "updated", &a.doc.Updated, &a.doc.UpdatedRaw},
 		{publishedLabel, publishedKeys, "published", &a.doc.Published, &a.doc.PublishedRaw},
 	} {
-		found, ok := findLabelledDate(f.label, f.keys, lines)
-		if !ok {
+		var found foundDate
+		search(func(lines []blockLine) (ok bool) {
+			found, ok = findLabelledDate(f.label, f.keys, lines)
+			return ok
+		})
+		if found.raw == "" {
 			continue
 		}
 		meta = append(meta, found.at...)
@@ -302,6 +296,51 @@ func (a *analysis) findPageNumberAndDates() {
 		*f.iso = found.iso
 	}
 	a.dropMetaLines(meta)
+}
+
+// metaCandidates returns the lines that hold a page-number or date label,
+// in menus or outside them, each with the line after it in case the value
+// stands apart (<dt>更新日</dt><dd>…</dd>).
+func (a *analysis) metaCandidates(boiler bool) []blockLine {
+	var lines []blockLine
+	for i := range a.blocks {
+		b := &a.blocks[i]
+		if b.boiler != boiler {
+			continue
+		}
+		if b.kind == rowBlock {
+			if t := b.text(); len(t) <= maxMetaLine && mayHoldMetaKey(t) && containsAny(t, metaKeys) {
+				lines = append(lines, blockLine{text: t, block: i, line: -1, next: a.firstLine(i + 1)})
+			}
+			continue
+		}
+		for j, l := range b.lines() {
+			if len(l) > maxMetaLine || !mayHoldMetaKey(l) || !containsAny(l, metaKeys) {
+				continue
+			}
+			next := a.firstLine(i + 1)
+			if j+1 < len(b.lines()) {
+				next = &blockLine{text: b.lines()[j+1], block: i, line: j + 1}
+			}
+			lines = append(lines, blockLine{text: l, block: i, line: j, next: next})
+		}
+	}
+	return lines
+}
+
+// mayHoldMetaKey is a one-pass test before containsAny(s, metaKeys): does
+// s hold the first character of any label (更, 掲, 公, 作, 登, ペ, 記)?
+func mayHoldMetaKey(s string) bool {
+	for i := 0; i+2 < len(s); i++ {
+		if s[i] < 0xE3 || s[i] > 0xE8 {
+			continue
+		}
+		switch s[i : i+3] {
+		case "更", "掲", "公", "作", "登", "ペ", "記":
+			return true
+		}
+	}
+	return false
 }
 
 // maxMetaLine bounds the lines searched for a page number or a date:
