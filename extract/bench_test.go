@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,9 +54,24 @@ func BenchmarkScaling(b *testing.B) {
 		"nested": func(n int) []byte { return deepNesting(n * 10000) },
 		"tables": func(n int) []byte { return deepTables(n * 10000) },
 		"binary": func(n int) []byte { return garbage(n<<20, 7) },
+		// Inputs that once made a search quadratic: many date labels,
+		// a contact block of many links, many unterminated <meta> tags,
+		// many label lines before one huge table row.
+		"labels": func(n int) []byte {
+			return []byte("<p>更新日</p><p>2021年2月2日" + strings.Repeat("更新日</p>", n*10000))
+		},
+		"contact": func(n int) []byte {
+			return []byte("<main><h2>お問い合わせ</h2><div class=\"contact\"><p>" + strings.Repeat("<a href=\"/o\">組織詳細へ</a><br>", n*5000) + "</p></div></main>")
+		},
+		"metas": func(n int) []byte {
+			return []byte("<html><head><meta content=\"" + strings.Repeat("<meta ", n*2000) + "\"></head><body><p>x</p></body></html>")
+		},
+		"rows": func(n int) []byte {
+			return []byte("<p>" + strings.Repeat("更新<br>", n*5000) + "</p><table><tr><td>" + strings.Repeat("あ", n*20000) + "</td><td>x</td></tr></table>")
+		},
 	}
-	for _, name := range []string{"huge", "nested", "tables", "binary"} {
-		for _, n := range []int{1, 2, 4} {
+	for _, name := range []string{"huge", "nested", "tables", "binary", "labels", "contact", "metas", "rows"} {
+		for _, n := range []int{1, 2, 4, 8} {
 			body := inputs[name](n)
 			b.Run(name+"-x"+strconv.Itoa(n), func(b *testing.B) {
 				b.SetBytes(int64(len(body)))

@@ -73,6 +73,9 @@ func decode(body []byte, contentType string) decoded {
 	} else {
 		d.text = convert(body, d.charset)
 	}
+	if d.charset == "utf-8" && !info.validUTF8 {
+		d.warnings = append(d.warnings, "charset: invalid utf-8 byte sequences replaced with U+FFFD")
+	}
 	return d
 }
 
@@ -137,7 +140,17 @@ func metaCharset(body []byte) string {
 		case hasPrefixFold(tag, "body"):
 			return ""
 		case hasPrefixFold(tag, "meta"):
-			if cs := metaTagCharset(head[i:]); cs != "" {
+			// A <meta> tag is short and ends at its first '>' (its
+			// attribute values have none); a broken one must not run on.
+			end := bytes.IndexByte(head[i:min(i+512, len(head))], '>')
+			if end < 0 {
+				end = min(512, len(head)-i) - 1
+			}
+			tag := head[i : i+end+1]
+			if !bytes.Contains(tag, []byte("harset")) && !bytes.Contains(tag, []byte("HARSET")) {
+				break // no charset here: skip the tokenizer
+			}
+			if cs := metaTagCharset(tag); cs != "" {
 				return cs
 			}
 		}
@@ -201,7 +214,7 @@ func (b byteInfo) fits(name string) bool {
 	case b.jisEscape:
 		return false
 	case name == "utf-8":
-		return b.validUTF8
+		return b.validUTF8 || b.mostlyUTF8()
 	case b.validUTF8:
 		// ASCII fits any ASCII-compatible encoding; multi-byte text that
 		// is valid UTF-8 is UTF-8: the chance that Shift_JIS or EUC-JP
@@ -211,13 +224,34 @@ func (b byteInfo) fits(name string) bool {
 	return replacementRate(b.body, name) < 0.01
 }
 
+// mostlyUTF8 reports UTF-8 text with a few stray bytes (a Windows-1252 ©
+// pasted into a footer): nearly all of its multi-byte sequences are valid.
+// Shift_JIS or EUC-JP read as UTF-8 is invalid almost everywhere.
+func (b byteInfo) mostlyUTF8() bool {
+	var valid, invalid int
+	for s := b.body; len(s) > 0; {
+		if s[0] < utf8.RuneSelf {
+			s = s[1:]
+			continue
+		}
+		r, size := utf8.DecodeRune(s)
+		if r == utf8.RuneError && size == 1 {
+			invalid++
+		} else {
+			valid++
+		}
+		s = s[size:]
+	}
+	return valid >= 10 && invalid*20 <= valid
+}
+
 // detect guesses the encoding of undeclared bytes among those Japanese
 // municipal sites use.
 func (b byteInfo) detect() string {
 	switch {
 	case b.jisEscape:
 		return "iso-2022-jp"
-	case b.validUTF8:
+	case b.validUTF8, b.mostlyUTF8():
 		return "utf-8"
 	}
 	best, bestScore := "utf-8", -1.0

@@ -141,7 +141,7 @@ func boilerWord(w string) bool {
 		"gsearch", "utility", "translate", "language", "lang", "toolbar",
 		"widget", "ad", "ads", "enquete", "feedback", "questionnaire", "vote",
 		"pager", "pagination", "sitemap", "copyright", "scrolltop", "print",
-		"blockskip", "blockjump", "accessibility":
+		"blockskip", "blockjump", "accessibility", "logo", "sitelogo":
 		return true
 	}
 	return false

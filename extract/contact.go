@@ -9,8 +9,10 @@ import (
 
 var (
 	contactLabel = regexp.MustCompile(`^(?:この(?:ページ|記事|情報|件)(?:に関する|について|についての|への|の)?)?(?:お問い?合わ?せ|問い?合わ?せ)(?:先|窓口)?(?:は|について)?[:：]?$`)
-	phoneLabel   = regexp.MustCompile(`(?i)(?:電話|tel|☎|℡)(?:番号)?\s*[:：]?\s*`)
-	faxLabel     = regexp.MustCompile(`(?i)(?:ファクス|ファックス|ファクシミリ|fax)(?:番号)?\s*[:：]?\s*`)
+	// A label, its separator, and a short note before the number:
+	// 電話：, TEL., 電話（代表）, 電話・ファクス：.
+	phoneLabel   = regexp.MustCompile(`(?i)(?:電話|tel|☎|℡)(?:番号)?(?:[・/／](?:ファクス|ファックス|fax))?` + sp + `*[:：.．]?` + sp + `*(?:[（(][^）)]{1,8}[）)]` + sp + `*)?`)
+	faxLabel     = regexp.MustCompile(`(?i)(?:ファクス|ファックス|ファクシミリ|fax)(?:番号)?` + sp + `*[:：.．]?` + sp + `*(?:[（(][^）)]{1,8}[）)]` + sp + `*)?`)
 	phoneNumber  = regexp.MustCompile(`^[0-9０-９][0-9０-９\-－‐ー−()（） ]{4,}[0-9０-９]`)
 	emailText    = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
 	formLinkText = regexp.MustCompile(`メール|フォーム|問い?合わ?せ|問合せ`)
@@ -53,6 +55,7 @@ func (a *analysis) findContact() {
 	}
 
 	c := &a.doc.Contact
+	budget := maxContactLines
 	for i := start; i < end; i++ {
 		b := &a.blocks[i]
 		if b.boiler {
@@ -86,10 +89,29 @@ func (a *analysis) findContact() {
 			lines = []string{b.text() + " " + next.text()}
 			i++
 		}
+		strip := orgLinks(b)
 		for _, line := range lines {
-			a.contactLine(line, b)
+			if budget--; budget < 0 {
+				return // a contact block is a few lines; do not read a page
+			}
+			a.contactLine(line, strip)
 		}
 	}
+}
+
+// maxContactLines bounds the lines read as a contact block.
+const maxContactLines = 40
+
+// orgLinks returns the texts of a block's links that sit beside a
+// department name without being part of it: 組織詳細へ, メールを送る.
+func orgLinks(b *block) []string {
+	var strip []string
+	for _, l := range b.links {
+		if l.text != "" && (orgLinkText.MatchString(l.text) || formLinkText.MatchString(l.text)) {
+			strip = append(strip, l.text)
+		}
+	}
+	return strip
 }
 
 func isContactLabel(b *block) bool {
@@ -100,7 +122,7 @@ func isContactLabel(b *block) bool {
 	return strings.Contains(t, "問") && contactLabel.MatchString(Fold(t))
 }
 
-func (a *analysis) contactLine(line string, b *block) {
+func (a *analysis) contactLine(line string, strip []string) {
 	c := &a.doc.Contact
 	if contactLabel.MatchString(Fold(line)) {
 		return
@@ -131,10 +153,8 @@ func (a *analysis) contactLine(line string, b *block) {
 	}
 	// The department: the first line that is not a number, an address
 	// or a link to a mail form, without links such as 組織詳細へ.
-	for _, l := range b.links {
-		if orgLinkText.MatchString(l.text) || formLinkText.MatchString(l.text) {
-			line = strings.Replace(line, l.text, "", 1)
-		}
+	for _, t := range strip {
+		line = strings.Replace(line, t, "", 1)
 	}
 	line = strings.TrimFunc(collapse(line), isBlank)
 	if line == "" || strings.HasPrefix(line, "〒") || strings.Contains(line, "@") || strings.Contains(line, "＠") {
@@ -160,7 +180,7 @@ func emailIn(line string) string {
 
 // labelled returns the phone or fax number after label in line, or "".
 func labelled(label *regexp.Regexp, line string) string {
-	for _, loc := range label.FindAllStringIndex(line, -1) {
+	for _, loc := range label.FindAllStringIndex(line, 4) {
 		if n := phoneNumber.FindString(line[loc[1]:]); n != "" {
 			n = norm.NFKC.String(n)
 			n = strings.Map(func(r rune) rune {

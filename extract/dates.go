@@ -16,13 +16,16 @@ import (
 // match the text as written, so that the raw form can be reported; the
 // match is then NFKC-normalised and parsed.
 const (
+	// sp is white space as Japanese pages write it: \s is ASCII only, and
+	// 更新日　2021年2月2日 uses U+3000.
+	sp       = `[\s\x{3000}\x{00A0}]`
 	dd       = `[0-9０-９]`
-	dateSep  = `\s*(?:[/／.．\-－‐]|年|月)\s*`
-	weekday  = `(?:\s*[（(][^）)]{1,6}[）)])?`
-	timePart = `(?:\s*` + dd + `{1,2}\s*[時:：]\s*` + dd + `{1,2}\s*分?(?:\s*[:：]\s*` + dd + `{1,2}\s*秒?)?)?`
-	western  = dd + `{4}` + dateSep + dd + `{1,2}` + dateSep + dd + `{1,2}\s*日?`
+	dateSep  = sp + `*(?:[/／.．\-－‐]|年|月)` + sp + `*`
+	weekday  = `(?:` + sp + `*[（(][^）)]{1,6}[）)])?`
+	timePart = `(?:` + sp + `*` + dd + `{1,2}` + sp + `*[時:：]` + sp + `*` + dd + `{1,2}` + sp + `*分?(?:` + sp + `*[:：]` + sp + `*` + dd + `{1,2}` + sp + `*秒?)?)?`
+	western  = dd + `{4}` + dateSep + dd + `{1,2}` + dateSep + dd + `{1,2}` + sp + `*日?`
 	eraName  = `(?:令和|平成|昭和|大正|明治|㋿|㍻|㍼|㍽|㍾|[RHSTMＲＨＳＴＭ])`
-	eraDate  = eraName + `\s*(?:` + dd + `{1,2}|元)` + dateSep + dd + `{1,2}` + dateSep + dd + `{1,2}\s*日?`
+	eraDate  = eraName + sp + `*(?:` + dd + `{1,2}|元)` + dateSep + dd + `{1,2}` + dateSep + dd + `{1,2}` + sp + `*日?`
 	dateExpr = `(?:` + western + `|` + eraDate + `)` + weekday + timePart
 )
 
@@ -42,8 +45,8 @@ func containsAny(s string, subs []string) bool {
 }
 
 var (
-	updatedLabel   = regexp.MustCompile(`(?:最終更新日時?|更新日時?|最終更新)\s*[:：]?\s*`)
-	publishedLabel = regexp.MustCompile(`(?:掲載開始日|公開開始日|掲載日|公開日|作成日|登録日)\s*[:：]?\s*`)
+	updatedLabel   = regexp.MustCompile(`(?:最終更新日時?|更新日時?|最終更新)` + sp + `*[:：]?` + sp + `*`)
+	publishedLabel = regexp.MustCompile(`(?:掲載開始日|公開開始日|掲載日|公開日|作成日|登録日)` + sp + `*[:：]?` + sp + `*`)
 	dateAtStart    = regexp.MustCompile(`^` + dateExpr)
 	parseWestern   = regexp.MustCompile(`^(\d{4})\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)
 	parseJapanese  = regexp.MustCompile(`^(令和|平成|昭和|大正|明治|[RHSTM])\s*(\d{1,2}|元)\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)

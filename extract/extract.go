@@ -75,13 +75,18 @@ type analysis struct {
 	*page
 	doc     *Document
 	base    *url.URL
-	content span // blocks of the main content
+	content span  // blocks of the main content
+	cumText []int // cumText[i]: non-link text of blocks [0, i)
 }
 
 // regions decides which blocks are main content and which are boilerplate.
 // Content markers win; then the best-known content container; then the
 // element with the densest non-link text.
 func (a *analysis) regions() {
+	a.cumText = make([]int, len(a.blocks)+1)
+	for i := range a.blocks {
+		a.cumText[i+1] = a.cumText[i] + a.blocks[i].textLen - a.blocks[i].linkLen
+	}
 	all := span{0, len(a.blocks)}
 	switch {
 	case a.marks.start >= 0:
@@ -95,10 +100,13 @@ func (a *analysis) regions() {
 	}
 	// A boilerplate-looking element that encloses the content (an
 	// ASP.NET <form> around the whole page, a <div class="has-sidebar">)
-	// is a wrapper, not boilerplate.
+	// or holds most of its text (<div id="print_area">) is a wrapper, not
+	// boilerplate.
+	contentText := a.textIn(a.content)
 	depth := make([]int, len(a.blocks)+1)
 	for _, s := range a.boiler {
-		if s.contains(a.content) {
+		inside := span{max(s.start, a.content.start), min(s.end, a.content.end)}
+		if s.contains(a.content) || (inside.start < inside.end && 2*a.textIn(inside) > contentText) {
 			continue
 		}
 		depth[s.start]++
@@ -119,13 +127,8 @@ func (a *analysis) regions() {
 	}
 }
 
-func (a *analysis) textIn(s span) int {
-	n := 0
-	for i := s.start; i < s.end; i++ {
-		n += a.blocks[i].textLen - a.blocks[i].linkLen
-	}
-	return n
-}
+// textIn is the non-link text, in bytes, of the blocks of a span.
+func (a *analysis) textIn(s span) int { return a.cumText[s.end] - a.cumText[s.start] }
 
 func (a *analysis) inContent(i int) bool {
 	return a.content.start <= i && i < a.content.end

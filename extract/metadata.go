@@ -12,28 +12,16 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// findTitle takes the page's <h1>: the one in the main content, else the
-// first outside menus and headers (a logo in <h1> has no text, or sits in
-// the header). Without one, the <title> minus its site suffix.
+// findTitle takes the <h1> of the main content. Without one, the <title>
+// minus its site suffix: an <h1> elsewhere is most often the site's logo.
 func (a *analysis) findTitle() {
-	pick := -1
-	for i := range a.blocks {
+	for i := a.content.start; i < a.content.end; i++ {
 		b := &a.blocks[i]
-		if b.kind != headingBlock || b.level != 1 || b.boiler || b.crumb {
-			continue
+		if b.kind == headingBlock && b.level == 1 && !b.boiler && !b.crumb {
+			b.used = true
+			a.doc.Title = b.text()
+			return
 		}
-		if a.inContent(i) {
-			pick = i
-			break
-		}
-		if pick < 0 {
-			pick = i
-		}
-	}
-	if pick >= 0 {
-		a.blocks[pick].used = true
-		a.doc.Title = a.blocks[pick].text()
-		return
 	}
 	if a.head != nil {
 		t := goquery.NewDocumentFromNode(a.head).Find("title").First().Text()
@@ -79,7 +67,7 @@ func stripSiteSuffix(t string) string {
 var (
 	crumbLabel    = regexp.MustCompile(`^(?:現在(?:の)?(?:ページ|位置|地)|ここは|現在表示しているページ|パンくずリスト|パンくず)\s*[:：]?$`)
 	crumbPrefix   = regexp.MustCompile(`^(?:現在(?:の)?(?:ページ|位置|地)|ここは|現在表示しているページ)\s*[:：]\s*`)
-	crumbSplitter = regexp.MustCompile(`\s*(?:[>＞›»≫→]|&gt;)\s*`)
+	crumbSplitter = regexp.MustCompile(sp + `*(?:[>＞›»≫]|&gt;)` + sp + `*`)
 	homeCrumb     = regexp.MustCompile(`(?i)^(?:トップ|ホーム|home|top)`)
 )
 
@@ -88,13 +76,16 @@ var (
 // label, microdata), a 現在のページ label followed by a list, or a
 // "トップ > … > …" line.
 func (a *analysis) findBreadcrumbs() {
+	// Every source is read, so that a trail shown on the page leaves the
+	// content even when JSON-LD gives the items; the most trusted wins.
 	items := a.jsonLDCrumbs()
+	found := items != nil
 	if s, ok := outermost(a.crumbs, func(s span) bool { return a.blocks[s.start].crumb }); ok {
 		if got := a.crumbsFrom(s.start, s.end); items == nil {
 			items = got
 		}
 	}
-	if items == nil {
+	if items == nil || found {
 		for i := range a.blocks {
 			b := &a.blocks[i]
 			if b.kind == headingBlock || i+1 == len(a.blocks) || !crumbLabel.MatchString(b.text()) {
@@ -108,26 +99,31 @@ func (a *analysis) findBreadcrumbs() {
 			}
 			if end > i+1 {
 				b.used = true
-				items = a.crumbsFrom(i+1, end)
+				if got := a.crumbsFrom(i+1, end); items == nil {
+					items = got
+				}
 				break
 			}
 		}
 	}
-	if items == nil {
-		for i := range a.blocks {
+	if items == nil || found {
+		// A "トップ > 区政情報 > 採用" line stands before the content or at
+		// its top; deeper in, "区民課 > 税務課" is a career, not a trail.
+		for i := range min(a.content.start+5, len(a.blocks)) {
 			b := &a.blocks[i]
-			if b.kind != paraBlock || len(b.lines()) != 1 {
+			if b.kind != paraBlock || len(b.lines()) != 1 || b.used {
 				continue
 			}
 			parts := crumbSplitter.Split(b.text(), -1)
-			if len(parts) < 3 && !(len(parts) == 2 && homeCrumb.MatchString(parts[0])) {
-				continue
+			if len(parts) < 2 || (len(parts) == 2 || i >= a.content.start) && !homeCrumb.MatchString(parts[0]) {
+				continue // inside the content, a trail starts at the top page
 			}
 			if !shortParts(parts) {
 				continue
 			}
-			b.used = true
-			items = a.crumbsFrom(i, i+1)
+			if got := a.crumbsFrom(i, i+1); items == nil {
+				items = got
+			}
 			break
 		}
 	}
@@ -143,7 +139,7 @@ func (a *analysis) crumbsFrom(start, end int) []string {
 		b := &a.blocks[i]
 		b.used = true
 		parts := []string{b.text()}
-		if b.kind != itemBlock && strings.ContainsAny(parts[0], ">＞›»≫→&") {
+		if b.kind != itemBlock && strings.ContainsAny(parts[0], ">＞›»≫&") {
 			parts = crumbSplitter.Split(parts[0], -1)
 		}
 		for _, p := range parts {
@@ -225,7 +221,7 @@ func breadcrumbList(v any) []string {
 
 var pageNumberKeys = []string{"ページ", "記事"}
 
-var pageNumberRe = regexp.MustCompile(`(?:ページ番号|ページID|ページＩＤ|記事番号|記事ID|記事ＩＤ)\s*[:：]?\s*([0-9０-９A-Za-zＡ-Ｚａ-ｚ][0-9０-９A-Za-zＡ-Ｚａ-ｚ\-－‐−ー]*)`)
+var pageNumberRe = regexp.MustCompile(`(?:ページ番号|ページID|ページＩＤ|記事番号|記事ID|記事ＩＤ)` + sp + `*[:：]?` + sp + `*([0-9０-９A-Za-zＡ-Ｚａ-ｚ][0-9０-９A-Za-zＡ-Ｚａ-ｚ\-－‐−ー]*)`)
 
 // findPageNumberAndDates reads the page number and the labelled update and
 // publication dates. They are searched outside menus first, in document
@@ -308,9 +304,16 @@ func (a *analysis) metaCandidates(boiler bool) []blockLine {
 		if b.boiler != boiler {
 			continue
 		}
+		var after *blockLine // the first line of the next block, made once
+		nextBlock := func() *blockLine {
+			if after == nil {
+				after = a.firstLine(i + 1)
+			}
+			return after
+		}
 		if b.kind == rowBlock {
 			if t := b.text(); len(t) <= maxMetaLine && mayHoldMetaKey(t) && containsAny(t, metaKeys) {
-				lines = append(lines, blockLine{text: t, block: i, line: -1, next: a.firstLine(i + 1)})
+				lines = append(lines, blockLine{text: t, block: i, line: -1, next: nextBlock()})
 			}
 			continue
 		}
@@ -318,9 +321,11 @@ func (a *analysis) metaCandidates(boiler bool) []blockLine {
 			if len(l) > maxMetaLine || !mayHoldMetaKey(l) || !containsAny(l, metaKeys) {
 				continue
 			}
-			next := a.firstLine(i + 1)
+			var next *blockLine
 			if j+1 < len(b.lines()) {
 				next = &blockLine{text: b.lines()[j+1], block: i, line: j + 1}
+			} else {
+				next = nextBlock()
 			}
 			lines = append(lines, blockLine{text: l, block: i, line: j, next: next})
 		}
@@ -358,7 +363,11 @@ func (a *analysis) firstLine(i int) *blockLine {
 	}
 	b := &a.blocks[i]
 	if b.kind == rowBlock {
-		return &blockLine{text: b.text(), block: i, line: -1}
+		t := b.text()
+		if len(t) > maxMetaLine {
+			t = "" // a value is short; do not copy a whole table row
+		}
+		return &blockLine{text: t, block: i, line: -1}
 	}
 	return &blockLine{text: b.lines()[0], block: i, line: 0}
 }
@@ -387,7 +396,7 @@ func (a *analysis) dropMetaLines(meta []blockLine) {
 			continue
 		}
 		ls := b.lines()
-		if m.line >= len(ls) || !metaOnly(ls[m.line]) {
+		if m.line >= len(ls) || len(ls[m.line]) > maxMetaLine || !metaOnly(ls[m.line]) {
 			continue
 		}
 		b.cells[0] = append(ls[:m.line:m.line], ls[m.line+1:]...)

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"hash"
+	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,18 +19,35 @@ import (
 // removing them loses nothing a reader would call a change.
 func Fold(s string) string {
 	inert, spaces := scanFold(s)
-	if !inert {
-		s, spaces = norm.NFKC.String(s), true
-	}
-	if !spaces {
+	if inert && !spaces {
 		return s
+	}
+	if !inert {
+		s = norm.NFKC.String(s)
 	}
 	return strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
 			return -1
 		}
-		return r
+		return variant(r)
 	}, s)
+}
+
+// variant maps characters that the same Japanese text is written with
+// depending on the encoding it passed through (Shift_JIS read as CP932 or
+// as JIS X 0208, text typed on a Mac) to one of them.
+func variant(r rune) rune {
+	switch r {
+	case '\u301C': // WAVE DASH (JIS), FULLWIDTH TILDE (CP932) folds to ~
+		return '~'
+	case '\u2212', '\u2010', '\u2011': // MINUS SIGN, HYPHEN (CP932: FULLWIDTH HYPHEN-MINUS → -)
+		return '-'
+	case '\u2015': // HORIZONTAL BAR (CP932) for EM DASH (JIS)
+		return '\u2014'
+	case '\u2225': // PARALLEL TO (CP932) for DOUBLE VERTICAL LINE (JIS)
+		return '\u2016'
+	}
+	return r
 }
 
 // scanFold reports whether NFKC would leave s unchanged because every rune
@@ -47,15 +65,19 @@ func scanFold(s string) (inert, spaces bool) {
 		case c >= 0xE0 && c <= 0xEF && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
 			// Kana and punctuation: decode the three bytes in line.
 			r := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
-			if !nfkcInert(r) {
+			if !nfkcInert(r) || variant(r) != r {
 				return false, spaces
+			}
+			if c <= 0xE3 { // U+1680, U+2000–U+205F and U+3000 hold the spaces
+				spaces = spaces || unicode.IsSpace(r)
 			}
 			i += 3
 		default:
 			r, size := utf8.DecodeRuneInString(s[i:])
-			if !nfkcInert(r) {
+			if !nfkcInert(r) || variant(r) != r {
 				return false, spaces
 			}
+			spaces = spaces || unicode.IsSpace(r)
 			i += size
 		}
 	}
@@ -91,8 +113,8 @@ func ContentHash(d *Document) string {
 	h := hasher{h: sha256.New()}
 	h.field("title", d.Title)
 	h.field("page_number", d.PageNumber)
-	h.raw("updated", d.Updated)
-	h.raw("published", d.Published)
+	h.date("updated", d.Updated, d.UpdatedRaw)
+	h.date("published", d.Published, d.PublishedRaw)
 	h.fields("breadcrumbs", d.Breadcrumbs)
 	h.fields("intro", d.Intro)
 	for _, s := range d.Sections {
@@ -105,8 +127,11 @@ func ContentHash(d *Document) string {
 		}
 	}
 	c := d.Contact
-	h.fields("contact", []string{c.Department, c.Phone, c.Fax, c.Email})
-	h.raw("form_url", c.FormURL)
+	h.field("department", c.Department)
+	h.field("phone", c.Phone)
+	h.field("fax", c.Fax)
+	h.field("email", c.Email)
+	h.raw("form", formPath(c.FormURL))
 	return "sha256:" + hex.EncodeToString(h.h.Sum(nil))
 }
 
@@ -133,6 +158,26 @@ func (h *hasher) raw(tag, v string) {
 }
 
 func (h *hasher) field(tag, v string) { h.raw(tag, Fold(v)) }
+
+// date hashes a date as YYYY-MM-DD, or, when it could not be read
+// (2021年2月30日), as written, so that editing it still counts.
+func (h *hasher) date(tag, iso, raw string) {
+	if iso == "" {
+		iso = Fold(raw)
+	}
+	h.raw(tag, iso)
+}
+
+// formPath is the part of a mail-form URL that belongs to the page: its
+// path and query. The scheme and host come from where the page was read
+// (https, http, a file:// path), which is not content.
+func formPath(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return u
+	}
+	return p.RequestURI()
+}
 
 // fields hashes a list; texts that fold to nothing are left out, as blank
 // paragraphs are not content.

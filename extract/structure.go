@@ -11,13 +11,13 @@ import (
 var (
 	// A question prefix: Q / Ｑ / Q1. / 質問： / 問1 … followed by a
 	// separator or space (so that "QOL" or "Aさん" are not prefixes).
-	questionPrefix = regexp.MustCompile(`^[【\[(（]?\s*(?:Q|Ｑ|質問|問)\s*[0-9０-９]*\s*[】\])）]?\s*(?:[.．:：、,，)）]\s*|\s+)`)
-	answerPrefix   = regexp.MustCompile(`^[【\[(（]?\s*(?:A|Ａ|回答|答え?)\s*[0-9０-９]*\s*[】\])）]?\s*(?:[.．:：、,，)）]\s*|\s+)`)
+	questionPrefix = regexp.MustCompile(`^[【\[(（]?` + sp + `*(?:Q|Ｑ|質問|問)` + sp + `*[0-9０-９]*` + sp + `*[】\])）]?` + sp + `*(?:[.．:：)）]` + sp + `*|` + sp + `+)`)
+	answerPrefix   = regexp.MustCompile(`^[【\[(（]?` + sp + `*(?:A|Ａ|回答|答え?)` + sp + `*[0-9０-９]*` + sp + `*[】\])）]?` + sp + `*(?:[.．:：)）]` + sp + `*|` + sp + `+)`)
 	// The same, written with a bracket and nothing after: 【Q】志望動機は？
 	bracketQuestion     = regexp.MustCompile(`^[【\[]\s*(?:Q|Ｑ|質問)\s*[0-9０-９]*\s*[】\]]\s*`)
 	bracketAnswer       = regexp.MustCompile(`^[【\[]\s*(?:A|Ａ|回答)\s*[0-9０-９]*\s*[】\]]\s*`)
 	notePrefix          = regexp.MustCompile(`^(?:【注[0-9０-９]*】|[（(]注[0-9０-９]*[）)]|※注[0-9０-９]*[:：.．]?)\s*`)
-	tableQuestionHeader = regexp.MustCompile(`^(?:質問|Q|Ｑ|問|項目|設問)$`)
+	tableQuestionHeader = regexp.MustCompile(`^(?:質問|Q|Ｑ|問|設問)$`)
 )
 
 // questionWords make a text question-like: a question, a request, or a
@@ -40,7 +40,7 @@ func (a *analysis) buildSections() {
 	var all []int
 	a.contentBlocks(func(i int, _ *block) { all = append(all, i) })
 	secLevel, qLevel := a.headingLevels(all)
-	nav := a.linkLists(all, qLevel)
+	nav := a.navigation(all, qLevel)
 	idx := all[:0]
 	for _, i := range all {
 		if !nav[i] {
@@ -53,14 +53,18 @@ func (a *analysis) buildSections() {
 	for k := 0; k < len(idx); k++ {
 		b := &a.blocks[idx[k]]
 		switch {
-		case b.kind == headingBlock && b.level == secLevel:
+		case b.kind == headingBlock && b.level <= secLevel:
 			bld.section(b.text())
 		case b.kind == headingBlock && b.level == qLevel:
 			bld.question(stripQuestionPrefix(b.text()))
 		case b.kind == termBlock && qaGroups[b.group]:
 			bld.question(stripQuestionPrefix(b.text()))
 		case b.kind == rowBlock && qaGroups[b.group]:
-			if len(b.cells) >= 2 && !isHeaderRow(b) {
+			switch {
+			case isHeaderRow(b):
+			case len(b.cells) == 1:
+				bld.text(b.cells[0], false) // a full-width row: a note, a remark
+			default:
 				bld.question(stripQuestionPrefix(joinLines(b.cells[0])))
 				for _, c := range b.cells[1:] {
 					bld.text(c, true)
@@ -69,6 +73,9 @@ func (a *analysis) buildSections() {
 		case b.kind == headingBlock:
 			bld.text([]string{b.text()}, false)
 		default:
+			if b.kind != paraBlock {
+				bld.inNote = false // a note runs on over paragraphs only
+			}
 			lines, n := a.plainLines(idx, k)
 			k += n - 1
 			bld.text(lines, b.kind == descBlock && qaGroups[b.group])
@@ -120,30 +127,28 @@ func (a *analysis) headingLevels(idx []int) (secLevel, qLevel int) {
 			}
 		}
 	}
-	var levels []int
+	// Questions are at the level with the most question-like headings
+	// among those where most are (the deeper on a tie); sections at the
+	// nearest level above. Higher levels (a category above the people)
+	// start sections too.
 	for l := 1; l <= 6; l++ {
-		if count[l] > 0 {
-			levels = append(levels, l)
+		if count[l] > 0 && 2*qlike[l] >= count[l] && qlike[l] >= qlike[qLevel] {
+			qLevel = l
 		}
 	}
-	mostlyQuestions := func(l int) bool { return 2*qlike[l] >= count[l] }
-	switch {
-	case len(levels) == 0:
-		return 0, 0
-	case len(levels) == 1:
-		if mostlyQuestions(levels[0]) {
-			return 0, levels[0]
+	top := 0
+	for l := 1; l <= 6; l++ {
+		if count[l] > 0 && top == 0 {
+			top = l
 		}
-		return levels[0], 0
+		if count[l] > 0 && (qLevel == 0 || l < qLevel) {
+			secLevel = l
+		}
 	}
-	top, next := levels[0], levels[1]
-	if mostlyQuestions(top) && qlike[top]*count[next] > qlike[next]*count[top] {
-		return 0, top // questions at the top; deeper headings are sub-headings
+	if qLevel == 0 {
+		secLevel = top
 	}
-	if mostlyQuestions(next) {
-		return top, next
-	}
-	return top, 0
+	return secLevel, qLevel
 }
 
 // qaGroups returns the dl and table elements whose entries are questions:
@@ -225,33 +230,56 @@ func inPageLinks(b *block) bool {
 // linksOnly reports a block whose text is all link text.
 func linksOnly(b *block) bool { return len(b.links) > 0 && b.linkLen >= b.textLen }
 
-// linkLists finds the headings that head nothing but links (カテゴリ,
-// 関連リンク) and returns them with their link blocks: navigation, not
-// sections. Headings at the question level are left alone, since an
-// answer may be a link.
-func (a *analysis) linkLists(idx []int, qLevel int) map[int]bool {
+// navigation finds the blocks of the content that are navigation, not
+// interview: a heading over nothing but links (カテゴリ, 関連リンク) up to
+// the next heading of its level or higher, and links alone at the very end
+// of the content (採用情報トップへ戻る). Links elsewhere stay: an answer or
+// an intro may end with a link to an application form.
+func (a *analysis) navigation(idx []int, qLevel int) map[int]bool {
 	skip := map[int]bool{}
-	for k, i := range idx {
-		h := &a.blocks[i]
-		if h.kind != headingBlock || h.level == qLevel {
+	isLinks := func(j int) bool { return linksOnly(&a.blocks[j]) }
+	// endsSection reports whether position k (a heading or the end)
+	// closes a section of level at most level.
+	endsSection := func(k, level int) bool {
+		return k == len(idx) || a.blocks[idx[k]].level <= level
+	}
+	for k := 0; k < len(idx); k++ {
+		b := &a.blocks[idx[k]]
+		if b.kind == headingBlock {
+			if b.level == qLevel {
+				continue
+			}
+			end := k + 1
+			for end < len(idx) && a.blocks[idx[end]].kind != headingBlock {
+				end++
+			}
+			if end == k+1 || !endsSection(end, b.level) {
+				continue
+			}
+			all := true
+			for _, j := range idx[k+1 : end] {
+				all = all && isLinks(j)
+			}
+			if all {
+				for _, j := range idx[k:end] {
+					skip[j] = true
+				}
+			}
 			continue
 		}
-		end := k + 1
-		for end < len(idx) && a.blocks[idx[end]].kind != headingBlock {
+		if !isLinks(idx[k]) || k == 0 || isLinks(idx[k-1]) {
+			continue
+		}
+		end := k
+		for end < len(idx) && a.blocks[idx[end]].kind != headingBlock && isLinks(idx[end]) {
 			end++
 		}
-		if end == k+1 {
-			continue
-		}
-		all := true
-		for _, j := range idx[k+1 : end] {
-			all = all && linksOnly(&a.blocks[j])
-		}
-		if all {
+		if end == len(idx) {
 			for _, j := range idx[k:end] {
 				skip[j] = true
 			}
 		}
+		k = end - 1
 	}
 	return skip
 }

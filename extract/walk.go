@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -447,24 +448,44 @@ func structuralMarker(s string, maxRunes int) (kind int, ok bool) {
 			return -1, true
 		}
 	}
-	t := strings.TrimRight(s, "。.")
-	t = strings.TrimSuffix(t, "です")
-	if strings.HasSuffix(t, "ここから") || strings.HasSuffix(t, "ここまで") ||
-		strings.HasPrefix(t, "ここから") || strings.HasPrefix(t, "ここまで") {
-		return 0, true
+	// Other region markers name the region: サイトメニューここから,
+	// ここからフッターです. Prose that merely begins or ends with ここから
+	// (ここから新しいキャリアが始まりました) is not one.
+	t := strings.TrimSuffix(strings.TrimRight(s, "。."), "です")
+	for _, edge := range []string{"ここから", "ここまで"} {
+		if region, ok := strings.CutSuffix(t, edge); ok && regionName.MatchString(region) {
+			return 0, true
+		}
+		if region, ok := strings.CutPrefix(t, edge); ok && regionName.MatchString(region) {
+			return 0, true
+		}
 	}
 	return 0, false
 }
 
+// regionName matches what CMS region markers call the page's regions.
+var regionName = regexp.MustCompile(`^(?:サイト|グローバル|ローカル|サブ|メイン|共通)?(?:メニュー|ナビ|ナビゲーション|フッター|ヘッダー|ヘッダ|フッタ|サイドバー|サイド|コンテンツ|パンくず|パンくずリスト|リンク|検索|バナー|カテゴリ|関連情報|関連リンク|お知らせ|ページ|情報)(?:エリア|領域|部分)?(?:は)?$`)
+
 // isDataTable reports whether a table holds data rather than page layout:
-// it has no nested table and no heading. The scan stops at the first
+// it has no nested table and no heading, and some row has two cells or
+// more (a one-column table is a layout box). The scan stops at the first
 // nested table, so nested layout tables cost linear time overall.
 func isDataTable(t *html.Node) bool {
+	columns := false
 	n := t.FirstChild
 	for n != nil {
 		if n.Type == html.ElementNode {
 			if n.DataAtom == atom.Table || headingLevel(n.DataAtom) > 0 {
 				return false
+			}
+			if n.DataAtom == atom.Tr && !columns {
+				cells := 0
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					if c.Type == html.ElementNode && (c.DataAtom == atom.Td || c.DataAtom == atom.Th) {
+						cells++
+					}
+				}
+				columns = cells >= 2
 			}
 			if n.FirstChild != nil {
 				n = n.FirstChild
@@ -479,5 +500,5 @@ func isDataTable(t *html.Node) bool {
 		}
 		n = n.NextSibling
 	}
-	return true
+	return columns
 }
