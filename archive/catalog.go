@@ -1,0 +1,165 @@
+package archive
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver
+)
+
+// migrations are the catalog's schema, one step each, applied in order at
+// open; PRAGMA user_version records how many have run. Never edit a step
+// that has shipped: add one.
+var migrations = []string{
+	// 1: pages, captures, versions, sections, Q&A, changes.
+	`
+CREATE TABLE pages (
+	page_id    TEXT PRIMARY KEY,          -- from the canonical URL, stable forever
+	url        TEXT NOT NULL UNIQUE,      -- the canonical URL
+	site       TEXT NOT NULL DEFAULT '',
+	first_seen TEXT NOT NULL,             -- RFC 3339, UTC
+	last_seen  TEXT NOT NULL
+);
+
+CREATE TABLE captures (
+	capture_id       INTEGER PRIMARY KEY,
+	page_id          TEXT NOT NULL REFERENCES pages(page_id),
+	captured_at      TEXT NOT NULL,       -- RFC 3339, UTC
+	url              TEXT NOT NULL,       -- as fetched
+	status           INTEGER NOT NULL DEFAULT 0,
+	etag             TEXT NOT NULL DEFAULT '',
+	last_modified    TEXT NOT NULL DEFAULT '',
+	content_type     TEXT NOT NULL DEFAULT '',
+	payload_digest   TEXT NOT NULL DEFAULT '', -- sha1:BASE32 of the HTTP body
+	outcome          TEXT NOT NULL CHECK (outcome IN ('new', 'revisit', 'not_modified', 'error')),
+	error            TEXT NOT NULL DEFAULT '',
+	truncated        INTEGER NOT NULL DEFAULT 0,
+	warc_file        TEXT NOT NULL DEFAULT '',
+	warc_offset      INTEGER NOT NULL DEFAULT 0,
+	warc_length      INTEGER NOT NULL DEFAULT 0,
+	record_id        TEXT NOT NULL DEFAULT '',
+	payload_capture  INTEGER REFERENCES captures(capture_id), -- the capture holding the body
+	source           TEXT NOT NULL DEFAULT ''  -- for imports: file and record id
+);
+CREATE INDEX captures_by_page ON captures(page_id, capture_id);
+CREATE UNIQUE INDEX captures_by_source ON captures(source) WHERE source != '';
+
+CREATE TABLE versions (
+	page_id           TEXT NOT NULL REFERENCES pages(page_id),
+	version           INTEGER NOT NULL,
+	capture_id        INTEGER NOT NULL REFERENCES captures(capture_id),
+	captured_at       TEXT NOT NULL,
+	content_hash      TEXT NOT NULL,
+	extractor_version TEXT NOT NULL,
+	title             TEXT NOT NULL,
+	page_number       TEXT NOT NULL,
+	updated           TEXT NOT NULL,
+	published         TEXT NOT NULL,
+	qa_count          INTEGER NOT NULL,
+	document          TEXT NOT NULL,      -- the Document, as staffvoice extract prints it
+	PRIMARY KEY (page_id, version)
+);
+
+CREATE TABLE sections (
+	page_id       TEXT NOT NULL,
+	version       INTEGER NOT NULL,
+	section_index INTEGER NOT NULL,
+	heading       TEXT NOT NULL,
+	intro         TEXT NOT NULL,          -- JSON list of paragraphs
+	PRIMARY KEY (page_id, version, section_index),
+	FOREIGN KEY (page_id, version) REFERENCES versions(page_id, version) ON DELETE CASCADE
+);
+
+CREATE TABLE qa (
+	page_id       TEXT NOT NULL,
+	version       INTEGER NOT NULL,
+	section_index INTEGER NOT NULL,
+	qa_index      INTEGER NOT NULL,
+	question      TEXT NOT NULL,
+	question_key  TEXT NOT NULL,
+	answer        TEXT NOT NULL,          -- JSON list of paragraphs
+	notes         TEXT NOT NULL,          -- JSON list of notes
+	PRIMARY KEY (page_id, version, section_index, qa_index),
+	FOREIGN KEY (page_id, version, section_index) REFERENCES sections(page_id, version, section_index) ON DELETE CASCADE
+);
+CREATE INDEX qa_by_key ON qa(question_key);
+
+CREATE TABLE changes (
+	change_id    INTEGER PRIMARY KEY,
+	page_id      TEXT NOT NULL REFERENCES pages(page_id),
+	from_version INTEGER NOT NULL,
+	to_version   INTEGER NOT NULL,
+	detected_at  TEXT NOT NULL,
+	kind         TEXT NOT NULL,
+	section      TEXT NOT NULL DEFAULT '',
+	question     TEXT NOT NULL DEFAULT '',
+	field        TEXT NOT NULL DEFAULT '',
+	old          TEXT NOT NULL DEFAULT '',
+	new          TEXT NOT NULL DEFAULT '',
+	ops          TEXT NOT NULL DEFAULT ''
+);
+`,
+}
+
+// openCatalog opens the SQLite catalog with WAL, foreign keys and a busy
+// timeout, and brings its schema up to date when writable.
+func openCatalog(ctx context.Context, path string, readOnly bool) (*sql.DB, error) {
+	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
+	if readOnly {
+		dsn += "&mode=ro"
+	} else {
+		dsn += "&_pragma=journal_mode(WAL)"
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("archive: open catalog: %w", err)
+	}
+	if !readOnly {
+		// One connection: the writer's transactions are serial anyway, and
+		// SQLite takes one writer at a time.
+		db.SetMaxOpenConns(1)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("archive: open catalog %s: %w", path, err)
+	}
+	if readOnly {
+		return db, nil
+	}
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// migrate runs the migrations the catalog has not had yet, each in its own
+// transaction with the version bump.
+func migrate(ctx context.Context, db *sql.DB) error {
+	var have int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+		return fmt.Errorf("archive: read schema version: %w", err)
+	}
+	if have > len(migrations) {
+		return fmt.Errorf("archive: catalog schema %d is newer than this staffvoice knows (%d); upgrade staffvoice", have, len(migrations))
+	}
+	for i := have; i < len(migrations); i++ {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("archive: migrate to %d: %w", i+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("archive: migrate to %d: %w", i+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("archive: migrate to %d: %w", i+1, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("archive: migrate to %d: %w", i+1, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,470 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha1"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base32"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/nlnwa/gowarc"
+
+	"github.com/staffvoice/staffvoice/extract"
+)
+
+// Capture is one fetch of one URL, as the crawler or an import saw it.
+type Capture struct {
+	URL  string // the URL fetched
+	Site string // the configured site it belongs to, or ""
+	Time time.Time
+
+	// RequestHeader is what was sent (User-Agent, If-None-Match …).
+	RequestHeader http.Header
+
+	// Status, Header and Body are the response; Status is 0 when Err is
+	// set. Body is the payload after transfer and content decoding.
+	Status    int
+	Header    http.Header
+	Body      []byte
+	Truncated bool // the body was cut at the size limit
+
+	// Err is a fetch that got no response: a timeout, a refused
+	// connection. It is recorded as an error capture.
+	Err error
+
+	// Source identifies an imported record ("file.warc.gz#<urn:uuid:…>");
+	// a capture with a Source already in the catalog is skipped.
+	Source string
+}
+
+// Outcome says what a capture added to the archive.
+type Outcome string
+
+const (
+	OutcomeNew         Outcome = "new"          // a new payload, stored whole
+	OutcomeRevisit     Outcome = "revisit"      // the same payload as the page's last capture
+	OutcomeNotModified Outcome = "not_modified" // the server answered 304
+	OutcomeError       Outcome = "error"        // no response
+)
+
+// Result is what Record did.
+type Result struct {
+	CaptureID  int64
+	PageID     string
+	Outcome    Outcome
+	Version    int  // the page's latest version after the capture (0: none yet)
+	NewVersion bool // the capture created that version
+	Skipped    bool // an import already in the catalog
+	// ExtractErr is why the payload was not extracted (not HTML, empty).
+	ExtractErr error
+}
+
+// Record adds one capture to the archive: WARC records first (request and
+// response, or a revisit record for a payload the page already has, or a
+// server-not-modified revisit for a 304), written through to the file
+// before the catalog transaction commits; then the catalog rows, and a new
+// version when the extracted content differs from the page's latest.
+func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
+	if s.warc == nil {
+		return Result{}, errors.New("archive: read-only store")
+	}
+	canon, err := CanonicalURL(c.URL)
+	if err != nil {
+		return Result{}, fmt.Errorf("archive: record %s: %w", c.URL, err)
+	}
+	if c.Time.IsZero() {
+		c.Time = s.opts.Now()
+	}
+	c.Time = c.Time.UTC()
+	res := Result{PageID: PageID(canon)}
+
+	if c.Source != "" {
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM captures WHERE source = ?`, c.Source).Scan(&n); err != nil {
+			return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
+		}
+		if n > 0 {
+			res.Skipped = true
+			return res, nil
+		}
+	}
+	prev, err := s.lastPayloadCapture(ctx, res.PageID)
+	if err != nil {
+		return res, err
+	}
+
+	row := captureRow{pageID: res.PageID, at: c.Time, url: c.URL, status: c.Status, source: c.Source, truncated: c.Truncated}
+	if c.Header != nil {
+		row.etag = c.Header.Get("ETag")
+		row.lastModified = c.Header.Get("Last-Modified")
+		row.contentType = c.Header.Get("Content-Type")
+	}
+	switch {
+	case c.Err != nil:
+		row.outcome, row.errText = OutcomeError, c.Err.Error()
+	case c.Status == http.StatusNotModified && prev != nil:
+		row.outcome = OutcomeNotModified
+		row.digest, row.payloadCapture = prev.digest, prev.id
+	default:
+		row.digest = PayloadDigest(c.Body)
+		row.outcome = OutcomeNew
+		if prev != nil && prev.digest == row.digest && c.Status == prev.status && !c.Truncated {
+			row.outcome, row.payloadCapture = OutcomeRevisit, prev.id
+		}
+	}
+	res.Outcome = row.outcome
+
+	if row.outcome != OutcomeError {
+		if err := s.writeWARC(&row, c, prev); err != nil {
+			return res, err
+		}
+	}
+
+	// Extract only new payloads: a revisit or a 304 has the content of a
+	// capture already extracted.
+	var doc *extract.Document
+	if row.outcome == OutcomeNew && c.Status == http.StatusOK && !c.Truncated {
+		doc, res.ExtractErr = extract.Extract(c.Body, c.URL, row.contentType)
+	}
+
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
+	}
+	defer tx.Rollback()
+	if res.CaptureID, err = insertCapture(ctx, tx, canon, c.Site, row); err != nil {
+		return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
+	}
+	if res.Version, res.NewVersion, err = addVersion(ctx, tx, res.PageID, res.CaptureID, c.Time, doc); err != nil {
+		return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
+	}
+	return res, nil
+}
+
+// captureRow is a captures row in the making.
+type captureRow struct {
+	pageID                          string
+	at                              time.Time
+	url                             string
+	status                          int
+	etag, lastModified, contentType string
+	digest                          string
+	outcome                         Outcome
+	errText                         string
+	truncated                       bool
+	warcFile                        string
+	warcOffset, warcLength          int64
+	recordID                        string
+	payloadCapture                  int64 // 0: none
+	source                          string
+}
+
+// prevCapture is the page's last capture that stored or referenced a
+// payload.
+type prevCapture struct {
+	id       int64
+	digest   string
+	status   int
+	recordID string
+	url      string
+	at       string
+}
+
+func (s *Store) lastPayloadCapture(ctx context.Context, pageID string) (*prevCapture, error) {
+	var p prevCapture
+	var payload sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `
+		SELECT capture_id, payload_digest, status, record_id, url, captured_at, payload_capture
+		FROM captures WHERE page_id = ? AND outcome IN ('new', 'revisit', 'not_modified')
+		ORDER BY capture_id DESC LIMIT 1`, pageID).Scan(&p.id, &p.digest, &p.status, &p.recordID, &p.url, &p.at, &payload)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("archive: last capture of %s: %w", pageID, err)
+	}
+	if payload.Valid {
+		// A revisit: point at the record that holds the payload.
+		err = s.db.QueryRowContext(ctx, `SELECT capture_id, status, record_id, url, captured_at FROM captures WHERE capture_id = ?`, payload.Int64).
+			Scan(&p.id, &p.status, &p.recordID, &p.url, &p.at)
+		if err != nil {
+			return nil, fmt.Errorf("archive: last capture of %s: %w", pageID, err)
+		}
+	}
+	return &p, nil
+}
+
+func insertCapture(ctx context.Context, tx *sql.Tx, canon, site string, r captureRow) (int64, error) {
+	at := r.at.Format(time.RFC3339Nano)
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO pages (page_id, url, site, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (page_id) DO UPDATE SET last_seen = excluded.last_seen,
+			site = CASE WHEN excluded.site != '' THEN excluded.site ELSE pages.site END`,
+		r.pageID, canon, site, at, at); err != nil {
+		return 0, err
+	}
+	var payload any
+	if r.payloadCapture != 0 {
+		payload = r.payloadCapture
+	}
+	truncated := 0
+	if r.truncated {
+		truncated = 1
+	}
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO captures (page_id, captured_at, url, status, etag, last_modified, content_type, payload_digest,
+			outcome, error, truncated, warc_file, warc_offset, warc_length, record_id, payload_capture, source)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.pageID, at, r.url, r.status, r.etag, r.lastModified, r.contentType, r.digest,
+		string(r.outcome), r.errText, truncated, r.warcFile, r.warcOffset, r.warcLength, r.recordID, payload, r.source)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// addVersion stores doc as the page's next version when its content hash
+// differs from the latest version's, and returns the latest version.
+func addVersion(ctx context.Context, tx *sql.Tx, pageID string, captureID int64, at time.Time, doc *extract.Document) (int, bool, error) {
+	var latest int
+	var hash string
+	err := tx.QueryRowContext(ctx, `SELECT version, content_hash FROM versions WHERE page_id = ? ORDER BY version DESC LIMIT 1`, pageID).Scan(&latest, &hash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, false, err
+	}
+	if doc == nil || doc.ContentHash == hash {
+		return latest, false, nil
+	}
+	v := latest + 1
+	if err := insertVersion(ctx, tx, pageID, v, captureID, at, doc); err != nil {
+		return 0, false, err
+	}
+	return v, true, nil
+}
+
+func insertVersion(ctx context.Context, tx *sql.Tx, pageID string, v int, captureID int64, at time.Time, doc *extract.Document) error {
+	body, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO versions (page_id, version, capture_id, captured_at, content_hash, extractor_version,
+			title, page_number, updated, published, qa_count, document)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		pageID, v, captureID, at.UTC().Format(time.RFC3339Nano), doc.ContentHash, doc.ExtractorVersion,
+		doc.Title, doc.PageNumber, doc.Updated, doc.Published, doc.QACount(), string(body)); err != nil {
+		return err
+	}
+	for si, sec := range doc.Sections {
+		intro, _ := json.Marshal(sec.Intro)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sections (page_id, version, section_index, heading, intro) VALUES (?, ?, ?, ?, ?)`,
+			pageID, v, si, sec.Heading, string(intro)); err != nil {
+			return err
+		}
+		for qi, q := range sec.QA {
+			answer, _ := json.Marshal(q.Answer)
+			notes, _ := json.Marshal(q.Notes)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO qa (page_id, version, section_index, qa_index, question, question_key, answer, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+				pageID, v, si, qi, q.Question, q.QuestionKey, string(answer), string(notes)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// writeWARC writes the capture's records and fills in where the main one
+// landed. A new payload gets a request and a response record; a revisit
+// or a 304 one revisit record that refers to the record holding the
+// payload.
+func (s *Store) writeWARC(row *captureRow, c Capture, prev *prevCapture) error {
+	date := c.Time.Format(time.RFC3339)
+	resp, err := buildResponse(c, date)
+	if err != nil {
+		return fmt.Errorf("archive: record %s: %w", c.URL, err)
+	}
+	records := []gowarc.WarcRecord{}
+	main := resp
+	switch row.outcome {
+	case OutcomeNew:
+		req, err := buildRequest(c, date)
+		if err != nil {
+			return fmt.Errorf("archive: record %s: %w", c.URL, err)
+		}
+		req.WarcHeader().SetId(gowarc.WarcConcurrentTo, resp.WarcHeader().GetId(gowarc.WarcRecordID))
+		records = append(records, req, resp)
+	default:
+		profile := gowarc.ProfileIdenticalPayloadDigestV1_1
+		if row.outcome == OutcomeNotModified {
+			profile = gowarc.ProfileServerNotModifiedV1_1
+		}
+		rev, err := resp.ToRevisitRecord(&gowarc.RevisitRef{Profile: profile, TargetRecordId: prev.recordID, TargetUri: prev.url, TargetDate: prevDate(prev.at)})
+		if err != nil {
+			return fmt.Errorf("archive: record %s: revisit: %w", c.URL, err)
+		}
+		main = rev
+		records = append(records, rev)
+	}
+	defer func() {
+		for _, r := range records {
+			r.Close()
+		}
+	}()
+	results := s.warc.Write(records...)
+	if len(results) != len(records) {
+		return fmt.Errorf("archive: record %s: WARC writer closed", c.URL)
+	}
+	for _, r := range results {
+		if r.Err != nil {
+			return fmt.Errorf("archive: record %s: write WARC: %w", c.URL, r.Err)
+		}
+	}
+	last := results[len(results)-1]
+	size, err := s.openFileSize(last.FileName)
+	if err != nil {
+		return fmt.Errorf("archive: record %s: %w", c.URL, err)
+	}
+	row.warcFile = last.FileName
+	row.warcOffset = last.FileOffset
+	row.warcLength = size - last.FileOffset
+	row.recordID = main.WarcHeader().GetId(gowarc.WarcRecordID)
+	return nil
+}
+
+// openFileSize is the size of a WARC file, open (being written) or closed.
+func (s *Store) openFileSize(name string) (int64, error) {
+	path := filepath.Join(WARCDir(s.dir), name)
+	fi, err := os.Stat(path + openSuffix)
+	if errors.Is(err, os.ErrNotExist) {
+		fi, err = os.Stat(path)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return fi.Size(), nil
+}
+
+func prevDate(at string) string {
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if err != nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// buildResponse makes the response record: the status line, the headers
+// and the body. Headers that describe the encoding on the wire
+// (Content-Encoding, Transfer-Encoding) no longer apply to the decoded
+// body and are renamed, as archival crawlers do.
+func buildResponse(c Capture, date string) (gowarc.WarcRecord, error) {
+	var b bytes.Buffer
+	status := c.Status
+	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
+	h := c.Header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	for _, k := range []string{"Content-Encoding", "Transfer-Encoding"} {
+		if v := h.Values(k); len(v) > 0 {
+			h.Del(k)
+			h["X-Archive-Orig-"+k] = v
+		}
+	}
+	if c.Status != http.StatusNotModified {
+		h.Set("Content-Length", fmt.Sprint(len(c.Body)))
+	}
+	if err := h.Write(&b); err != nil {
+		return nil, err
+	}
+	b.WriteString("\r\n")
+	b.Write(c.Body)
+	rb := gowarc.NewRecordBuilder(gowarc.Response, gowarc.WithAddMissingDigest(true), gowarc.WithAddMissingRecordId(true), gowarc.WithAddMissingContentLength(true))
+	if _, err := rb.Write(b.Bytes()); err != nil {
+		return nil, err
+	}
+	rb.AddWarcHeader(gowarc.WarcTargetURI, c.URL)
+	rb.AddWarcHeader(gowarc.WarcDate, date)
+	rb.AddWarcHeader(gowarc.ContentType, gowarc.ApplicationHttp+";msgtype=response")
+	if c.Truncated {
+		rb.AddWarcHeader(gowarc.WarcTruncated, "length")
+	}
+	rec, _, err := rb.Build()
+	return rec, err
+}
+
+func buildRequest(c Capture, date string) (gowarc.WarcRecord, error) {
+	u, err := url.Parse(c.URL)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "GET %s HTTP/1.1\r\nHost: %s\r\n", u.RequestURI(), u.Host)
+	if err := c.RequestHeader.Write(&b); err != nil {
+		return nil, err
+	}
+	b.WriteString("\r\n")
+	rb := gowarc.NewRecordBuilder(gowarc.Request, gowarc.WithAddMissingDigest(true), gowarc.WithAddMissingRecordId(true), gowarc.WithAddMissingContentLength(true))
+	if _, err := rb.Write(b.Bytes()); err != nil {
+		return nil, err
+	}
+	rb.AddWarcHeader(gowarc.WarcTargetURI, c.URL)
+	rb.AddWarcHeader(gowarc.WarcDate, date)
+	rb.AddWarcHeader(gowarc.ContentType, gowarc.ApplicationHttp+";msgtype=request")
+	rec, _, err := rb.Build()
+	return rec, err
+}
+
+// PayloadDigest is the WARC payload digest of a body: sha1, base32.
+func PayloadDigest(body []byte) string {
+	sum := sha1.Sum(body)
+	return "sha1:" + base32.StdEncoding.EncodeToString(sum[:])
+}
+
+// CanonicalURL is the form of a URL that identifies a page: scheme and
+// host lower-cased, the default port and the fragment dropped, an empty
+// path made "/".
+func CanonicalURL(raw string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return "", err
+	}
+	if u.Scheme == "" || u.Host == "" {
+		return "", fmt.Errorf("not an absolute URL: %q", raw)
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	host := strings.ToLower(u.Hostname())
+	port := u.Port()
+	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
+		port = ""
+	}
+	u.Host = host
+	if port != "" {
+		u.Host = host + ":" + port
+	}
+	u.Fragment, u.RawFragment = "", ""
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	return u.String(), nil
+}
+
+// PageID is the stable identifier of a page: the first 16 hex digits of
+// the SHA-256 of its canonical URL.
+func PageID(canonicalURL string) string {
+	sum := sha256.Sum256([]byte(canonicalURL))
+	return hex.EncodeToString(sum[:8])
+}

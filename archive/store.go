@@ -1,0 +1,233 @@
+package archive
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/nlnwa/gowarc"
+)
+
+// DefaultMaxWARCSize is the size at which a WARC file is closed and the
+// next one started.
+const DefaultMaxWARCSize = 1 << 30
+
+// Options configure a writable archive.
+type Options struct {
+	// MaxWARCSize rotates WARC files at this many bytes (default 1 GB).
+	MaxWARCSize int64
+	// Now is the clock; tests inject one. Default time.Now.
+	Now func() time.Time
+}
+
+// Store is an open archive. A writable Store holds the archive's writer
+// lock until Close; a read-only one (OpenReadOnly) takes no lock and runs
+// beside a writer.
+type Store struct {
+	dir    string
+	db     *sql.DB
+	lock   *lock
+	warc   *gowarc.WarcFileWriter
+	opts   Options
+	closed atomic.Bool
+}
+
+// WARCDir is where an archive keeps its WARC files.
+func WARCDir(dir string) string { return filepath.Join(dir, "warc") }
+
+// Open opens the archive in dir for writing, creating it if needed. It
+// fails at once with a *LockedError when another process writes to it.
+// Opening finishes what a crash left: WARC files still open are cut back
+// to their last complete record and closed.
+func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
+	if opts.MaxWARCSize <= 0 {
+		opts.MaxWARCSize = DefaultMaxWARCSize
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if err := os.MkdirAll(WARCDir(dir), 0o755); err != nil {
+		return nil, fmt.Errorf("archive: create %s: %w", dir, err)
+	}
+	l, err := acquireLock(dir)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{dir: dir, lock: l, opts: opts}
+	if err := s.repairWARCs(); err != nil {
+		l.release()
+		return nil, err
+	}
+	if s.db, err = openCatalog(ctx, filepath.Join(dir, "catalog.db"), false); err != nil {
+		l.release()
+		return nil, err
+	}
+	s.warc = newWARCWriter(dir, opts)
+	return s, nil
+}
+
+// OpenReadOnly opens an existing archive for reading. It takes no lock, so
+// it works while a crawl writes.
+func OpenReadOnly(ctx context.Context, dir string) (*Store, error) {
+	path := filepath.Join(dir, "catalog.db")
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("archive: %s is not an archive (no catalog.db): %w", dir, err)
+	}
+	db, err := openCatalog(ctx, path, true)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{dir: dir, db: db, opts: Options{Now: time.Now}}, nil
+}
+
+// Dir is the archive's directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Close closes the WARC files and the catalog and releases the lock.
+func (s *Store) Close() error {
+	if !s.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	var errs []error
+	if s.warc != nil {
+		errs = append(errs, s.warc.Close())
+	}
+	if s.db != nil {
+		errs = append(errs, s.db.Close())
+	}
+	errs = append(errs, s.lock.release())
+	return errors.Join(errs...)
+}
+
+// newWARCWriter writes gzip-per-record WARC 1.1 files named by creation
+// time and a sequence number, staffvoice-20260124090000-00001.warc.gz,
+// rotated at the size limit. A file being written carries the suffix
+// .open until it is closed.
+func newWARCWriter(dir string, opts Options) *gowarc.WarcFileWriter {
+	return gowarc.NewWarcFileWriter(
+		gowarc.WithCompression(true),
+		gowarc.WithMaxFileSize(opts.MaxWARCSize),
+		gowarc.WithFileNameGenerator(&gowarc.PatternNameGenerator{
+			Directory: WARCDir(dir),
+			Prefix:    "staffvoice-",
+			Pattern:   "%{prefix}s%{ts}s-%05{serial}d.%{ext}s",
+			Serial:    int32(countWARCs(dir)),
+		}),
+		gowarc.WithWarcInfoFunc(func(b gowarc.WarcRecordBuilder) error {
+			_, err := b.WriteString("software: staffvoice\r\nformat: WARC File Format 1.1\r\nconformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n")
+			return err
+		}),
+	)
+}
+
+// countWARCs continues the sequence numbers of the files already there.
+func countWARCs(dir string) int {
+	n := 0
+	entries, _ := os.ReadDir(WARCDir(dir))
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".warc") {
+			n++
+		}
+	}
+	return n
+}
+
+// openSuffix marks a WARC file gowarc is still writing.
+const openSuffix = ".open"
+
+// repairWARCs finishes WARC files a crashed writer left open: each is cut
+// back to the end of its last complete record (a record half-written when
+// the process died is never read as data) and renamed to its final name.
+// Catalog rows only point at records written before their transaction
+// committed, so nothing the catalog knows is cut.
+func (s *Store) repairWARCs() error {
+	var open []string
+	err := filepath.WalkDir(WARCDir(s.dir), func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, openSuffix) {
+			open = append(open, path)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("archive: list WARC files: %w", err)
+	}
+	sort.Strings(open)
+	for _, path := range open {
+		end, err := lastCompleteRecordEnd(path)
+		if err != nil {
+			return err
+		}
+		if err := os.Truncate(path, end); err != nil {
+			return fmt.Errorf("archive: repair %s: %w", path, err)
+		}
+		if err := os.Rename(path, strings.TrimSuffix(path, openSuffix)); err != nil {
+			return fmt.Errorf("archive: repair %s: %w", path, err)
+		}
+	}
+	return nil
+}
+
+// lastCompleteRecordEnd returns the offset where the last complete record
+// of a WARC file ends. Our WARC files hold one gzip member per record, and
+// a member is complete when it decompresses to its end with a good CRC and
+// length, which a record cut short by a crash never does.
+func lastCompleteRecordEnd(path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("archive: repair %s: %w", path, err)
+	}
+	defer f.Close()
+	cr := &countingReader{r: bufio.NewReader(f)}
+	var end int64
+	var z *gzip.Reader
+	for {
+		if _, err := cr.r.Peek(1); err != nil {
+			return end, nil // the end of the file, after a complete member
+		}
+		if z == nil {
+			z, err = gzip.NewReader(cr)
+		} else {
+			err = z.Reset(cr)
+		}
+		if err != nil {
+			return end, nil
+		}
+		z.Multistream(false)
+		if _, err := io.Copy(io.Discard, z); err != nil {
+			return end, nil
+		}
+		end = cr.n
+	}
+}
+
+// countingReader counts the bytes gzip takes. It is an io.ByteReader, so
+// gzip reads exactly one member and no further.
+type countingReader struct {
+	r *bufio.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingReader) ReadByte() (byte, error) {
+	b, err := c.r.ReadByte()
+	if err == nil {
+		c.n++
+	}
+	return b, err
+}

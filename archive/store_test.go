@@ -1,0 +1,193 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nlnwa/gowarc"
+)
+
+const nerimaURL = "https://www.city.nerima.tokyo.jp/kusei/saiyo/mezasu/koe.html"
+
+func nerimaPage(t testing.TB) []byte {
+	t.Helper()
+	b, err := os.ReadFile("../testdata/pages/nerima-staff-voice.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// clock is a test clock that moves one minute each call.
+func clock() func() time.Time {
+	t := time.Date(2026, 4, 1, 6, 0, 0, 0, time.UTC)
+	return func() time.Time { t = t.Add(time.Minute); return t }
+}
+
+func openTest(t testing.TB, dir string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), dir, Options{Now: clock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func htmlCapture(url string, body []byte) Capture {
+	return Capture{URL: url, Status: 200, Header: http.Header{"Content-Type": {"text/html"}, "Etag": {`"v1"`}}, Body: body,
+		RequestHeader: http.Header{"User-Agent": {"staffvoice-test"}}}
+}
+
+func record(t testing.TB, s *Store, c Capture) Result {
+	t.Helper()
+	res, err := s.Record(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestRecordVersions(t *testing.T) {
+	s := openTest(t, t.TempDir())
+	page := nerimaPage(t)
+
+	first := record(t, s, htmlCapture(nerimaURL, page))
+	if first.Outcome != OutcomeNew || first.Version != 1 || !first.NewVersion {
+		t.Fatalf("first capture: %+v", first)
+	}
+	same := record(t, s, htmlCapture(nerimaURL, page))
+	if same.Outcome != OutcomeRevisit || same.Version != 1 || same.NewVersion {
+		t.Fatalf("same payload: %+v", same)
+	}
+	menu := strings.Replace(string(page), "くらし・手続き</a>", "くらし・届出</a>", 1)
+	menuOnly := record(t, s, htmlCapture(nerimaURL, []byte(menu)))
+	if menuOnly.Outcome != OutcomeNew || menuOnly.Version != 1 || menuOnly.NewVersion {
+		t.Fatalf("menu-only change: %+v", menuOnly)
+	}
+	answer := strings.Replace(menu, "23区の中で", "２３区の中でも", 1)
+	changed := record(t, s, htmlCapture(nerimaURL, []byte(answer)))
+	if changed.Outcome != OutcomeNew || changed.Version != 2 || !changed.NewVersion {
+		t.Fatalf("changed answer: %+v", changed)
+	}
+	notModified := record(t, s, Capture{URL: nerimaURL, Status: http.StatusNotModified, Header: http.Header{}})
+	if notModified.Outcome != OutcomeNotModified || notModified.Version != 2 {
+		t.Fatalf("304: %+v", notModified)
+	}
+	failed := record(t, s, Capture{URL: nerimaURL, Err: errors.New("dial tcp: connection refused")})
+	if failed.Outcome != OutcomeError {
+		t.Fatalf("error: %+v", failed)
+	}
+
+	var captures, versions, qa int
+	s.db.QueryRow(`SELECT count(*) FROM captures`).Scan(&captures)
+	s.db.QueryRow(`SELECT count(*) FROM versions`).Scan(&versions)
+	s.db.QueryRow(`SELECT count(*) FROM qa WHERE version = 2`).Scan(&qa)
+	if captures != 6 || versions != 2 || qa != 18 {
+		t.Errorf("%d captures, %d versions, %d Q&A rows in version 2; want 6, 2, 18", captures, versions, qa)
+	}
+	var stored int
+	s.db.QueryRow(`SELECT count(*) FROM captures WHERE outcome = 'new'`).Scan(&stored)
+	if stored != 3 {
+		t.Errorf("%d payloads stored whole, want 3", stored)
+	}
+}
+
+// TestWARCReadBack reads every record the store wrote with gowarc's own
+// reader, at the offsets the catalog gives.
+func TestWARCReadBack(t *testing.T) {
+	dir := t.TempDir()
+	s := openTest(t, dir)
+	page := nerimaPage(t)
+	record(t, s, htmlCapture(nerimaURL, page))
+	record(t, s, htmlCapture(nerimaURL, page))
+	record(t, s, Capture{URL: nerimaURL, Status: http.StatusNotModified, Header: http.Header{}})
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := OpenReadOnly(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	rows, err := r.db.Query(`SELECT outcome, warc_file, warc_offset, record_id, payload_digest FROM captures ORDER BY capture_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	wantTypes := map[string]gowarc.RecordType{"new": gowarc.Response, "revisit": gowarc.Revisit, "not_modified": gowarc.Revisit}
+	n := 0
+	for rows.Next() {
+		var outcome, file, id, digest string
+		var off int64
+		if err := rows.Scan(&outcome, &file, &off, &id, &digest); err != nil {
+			t.Fatal(err)
+		}
+		wr, err := gowarc.NewWarcFileReader(filepath.Join(WARCDir(dir), file), off, gowarc.WithStrictValidation())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, _, validation, err := wr.Next()
+		if err != nil || !validation.Valid() {
+			t.Fatalf("%s: %v %v", outcome, err, validation)
+		}
+		if rec.Type() != wantTypes[outcome] || rec.WarcHeader().GetId(gowarc.WarcRecordID) != id || rec.WarcHeader().Get(gowarc.WarcTargetURI) != nerimaURL {
+			t.Errorf("%s: record %s %s", outcome, rec.Type(), rec.WarcHeader().GetId(gowarc.WarcRecordID))
+		}
+		if outcome == "new" {
+			body, _ := rec.Block().(gowarc.PayloadBlock).PayloadBytes()
+			b, _ := io.ReadAll(body)
+			if PayloadDigest(b) != digest || len(b) != len(page) {
+				t.Errorf("payload read back differs")
+			}
+		} else if got := rec.WarcHeader().Get(gowarc.WarcProfile); !strings.Contains(got, "revisit") {
+			t.Errorf("%s: profile %q", outcome, got)
+		}
+		wr.Close()
+		n++
+	}
+	if n != 3 {
+		t.Errorf("%d captures read back, want 3", n)
+	}
+}
+
+func TestSecondWriterIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	openTest(t, dir)
+	_, err := Open(context.Background(), dir, Options{})
+	var locked *LockedError
+	if !errors.As(err, &locked) || !errors.Is(err, ErrLocked) || locked.PID != os.Getpid() {
+		t.Fatalf("second Open: %v", err)
+	}
+	if !strings.Contains(err.Error(), "pid ") || !strings.Contains(err.Error(), "running since") {
+		t.Errorf("message %q does not name the holder", err)
+	}
+	// Readers are not refused.
+	r, err := OpenReadOnly(context.Background(), dir)
+	if err != nil {
+		t.Fatalf("reader refused: %v", err)
+	}
+	r.Close()
+}
+
+func TestCanonicalURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"HTTPS://WWW.City.Nerima.Tokyo.JP:443/kusei/koe.html#top": "https://www.city.nerima.tokyo.jp/kusei/koe.html",
+		"http://example.jp:80":                                    "http://example.jp/",
+		"http://example.jp:8080/a?b=1":                            "http://example.jp:8080/a?b=1",
+	} {
+		if got, err := CanonicalURL(in); err != nil || got != want {
+			t.Errorf("CanonicalURL(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := CanonicalURL("/relative"); err == nil {
+		t.Error("a relative URL was accepted")
+	}
+}
