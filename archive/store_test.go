@@ -180,8 +180,8 @@ func TestSecondWriterIsRefused(t *testing.T) {
 func TestCanonicalURL(t *testing.T) {
 	for in, want := range map[string]string{
 		"HTTPS://WWW.City.Nerima.Tokyo.JP:443/kusei/koe.html#top": "https://www.city.nerima.tokyo.jp/kusei/koe.html",
-		"http://example.jp:80":                                    "http://example.jp/",
-		"http://example.jp:8080/a?b=1":                            "http://example.jp:8080/a?b=1",
+		"http://example.jp:80":         "http://example.jp/",
+		"http://example.jp:8080/a?b=1": "http://example.jp:8080/a?b=1",
 	} {
 		if got, err := CanonicalURL(in); err != nil || got != want {
 			t.Errorf("CanonicalURL(%q) = %q, %v; want %q", in, got, err, want)
