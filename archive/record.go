@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -347,11 +346,7 @@ func (s *Store) writeWARC(row *captureRow, c Capture, prev *prevCapture) error {
 
 // openFileSize is the size of a WARC file, open (being written) or closed.
 func (s *Store) openFileSize(name string) (int64, error) {
-	path := filepath.Join(WARCDir(s.dir), name)
-	fi, err := os.Stat(path + openSuffix)
-	if errors.Is(err, os.ErrNotExist) {
-		fi, err = os.Stat(path)
-	}
+	fi, err := os.Stat(s.warcPath(name))
 	if err != nil {
 		return 0, err
 	}

@@ -191,3 +191,54 @@ func TestCanonicalURL(t *testing.T) {
 		t.Error("a relative URL was accepted")
 	}
 }
+
+func TestVerifyAndReextract(t *testing.T) {
+	dir := t.TempDir()
+	s := openTest(t, dir)
+	page := nerimaPage(t)
+	record(t, s, htmlCapture(nerimaURL, page))
+	record(t, s, htmlCapture(nerimaURL, page))
+	record(t, s, htmlCapture(nerimaURL, []byte(strings.Replace(string(page), "23区の中で", "２３区の中でも", 1))))
+	record(t, s, Capture{URL: nerimaURL, Status: http.StatusNotModified, Header: http.Header{}})
+	ctx := context.Background()
+
+	checked, problems, err := s.Verify(ctx)
+	if err != nil || len(problems) != 0 || checked != 4 {
+		t.Fatalf("verify: %d checked, %v, %v", checked, problems, err)
+	}
+	pages, changed, err := s.Reextract(ctx)
+	if err != nil || pages != 1 || changed != 0 {
+		t.Fatalf("reextract of an up-to-date archive: %d pages, %d changed, %v", pages, changed, err)
+	}
+	// An old extractor's version is rebuilt; a second run changes nothing.
+	if _, err := s.db.Exec(`UPDATE versions SET extractor_version = '0.9.0', content_hash = 'sha256:old' WHERE version = 1`); err != nil {
+		t.Fatal(err)
+	}
+	if _, changed, err = s.Reextract(ctx); err != nil || changed != 1 {
+		t.Fatalf("reextract: %d changed, %v", changed, err)
+	}
+	if _, changed, err = s.Reextract(ctx); err != nil || changed != 0 {
+		t.Fatalf("second reextract: %d changed, %v", changed, err)
+	}
+	versions, caps, err := s.History(ctx, nerimaURL)
+	if err != nil || len(versions) != 2 || caps.Total != 4 || caps.Revisit != 1 || caps.NotModified != 1 || versions[1].QACount != 18 {
+		t.Fatalf("history: %+v %+v %v", versions, caps, err)
+	}
+
+	// A WARC file damaged on disk is reported.
+	var file string
+	var off int64
+	s.db.QueryRow(`SELECT warc_file, warc_offset FROM captures WHERE outcome = 'new' ORDER BY capture_id LIMIT 1`).Scan(&file, &off)
+	f, err := os.OpenFile(filepath.Join(WARCDir(dir), file+openSuffix), os.O_WRONLY, 0)
+	if err != nil {
+		f, err = os.OpenFile(filepath.Join(WARCDir(dir), file), os.O_WRONLY, 0)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteAt([]byte("garbage!"), off+40)
+	f.Close()
+	if _, problems, _ := s.Verify(ctx); len(problems) == 0 {
+		t.Error("verify found nothing wrong in a damaged WARC file")
+	}
+}

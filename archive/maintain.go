@@ -1,0 +1,242 @@
+package archive
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/nlnwa/gowarc"
+
+	"github.com/staffvoice/staffvoice/extract"
+)
+
+// Problem is one catalog reference that does not hold.
+type Problem struct {
+	CaptureID int64
+	URL       string
+	File      string
+	Offset    int64
+	Err       string
+}
+
+func (p Problem) String() string {
+	return fmt.Sprintf("capture %d (%s): %s at offset %d: %s", p.CaptureID, p.URL, p.File, p.Offset, p.Err)
+}
+
+// Verify checks that every capture's WARC reference points at a readable
+// record with the recorded id and, for stored payloads, the recorded
+// payload digest; and that every revisit's payload capture exists.
+func (s *Store) Verify(ctx context.Context) (checked int, problems []Problem, err error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT c.capture_id, c.url, c.outcome, c.warc_file, c.warc_offset, c.warc_length, c.record_id, c.payload_digest,
+			c.payload_capture IS NULL OR p.capture_id IS NOT NULL
+		FROM captures c LEFT JOIN captures p ON p.capture_id = c.payload_capture
+		WHERE c.outcome != 'error' ORDER BY c.capture_id`)
+	if err != nil {
+		return 0, nil, fmt.Errorf("archive: verify: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := ctx.Err(); err != nil {
+			return checked, problems, err
+		}
+		var p Problem
+		var outcome, recordID, digest string
+		var length int64
+		var payloadOK bool
+		if err := rows.Scan(&p.CaptureID, &p.URL, &outcome, &p.File, &p.Offset, &length, &recordID, &digest, &payloadOK); err != nil {
+			return checked, problems, fmt.Errorf("archive: verify: %w", err)
+		}
+		checked++
+		fail := func(format string, args ...any) {
+			p.Err = fmt.Sprintf(format, args...)
+			problems = append(problems, p)
+		}
+		fi, err := os.Stat(s.warcPath(p.File))
+		switch {
+		case p.File == "":
+			fail("no WARC record")
+			continue
+		case err != nil:
+			fail("%v", err)
+			continue
+		case p.Offset+length > fi.Size():
+			fail("record runs past the end of the file (%d + %d > %d)", p.Offset, length, fi.Size())
+			continue
+		case !payloadOK:
+			fail("the capture holding its payload is missing")
+			continue
+		}
+		if outcome == string(OutcomeNew) {
+			if _, err := s.readPayload(p.File, p.Offset, recordID, digest); err != nil {
+				fail("%v", err)
+			}
+			continue
+		}
+		if err := s.checkRevisit(p.File, p.Offset, recordID); err != nil {
+			fail("%v", err)
+		}
+	}
+	return checked, problems, rows.Err()
+}
+
+func (s *Store) checkRevisit(file string, offset int64, recordID string) error {
+	r, err := gowarc.NewWarcFileReader(s.warcPath(file), offset)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	rec, _, validation, err := r.Next()
+	if err != nil {
+		return fmt.Errorf("read record: %w", err)
+	}
+	defer rec.Close()
+	if got := rec.WarcHeader().GetId(gowarc.WarcRecordID); got != recordID {
+		return fmt.Errorf("record at offset %d is %s, not %s", offset, got, recordID)
+	}
+	if rec.Type() != gowarc.Revisit {
+		return fmt.Errorf("record %s is a %s, not a revisit", recordID, rec.Type())
+	}
+	if validation != nil && !validation.Valid() {
+		return fmt.Errorf("record %s: %s", recordID, validation)
+	}
+	return nil
+}
+
+// Reextract runs the current extractor over every stored payload and
+// rebuilds each page's versions: captures in order, a version wherever the
+// content hash changes. It returns how many pages' versions changed.
+// Running it twice changes nothing the second time.
+func (s *Store) Reextract(ctx context.Context) (pages, changed int, err error) {
+	if s.warc == nil {
+		return 0, 0, fmt.Errorf("archive: reextract: read-only store")
+	}
+	ids, err := s.pageIDs(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return pages, changed, err
+		}
+		did, err := s.reextractPage(ctx, id)
+		if err != nil {
+			return pages, changed, err
+		}
+		pages++
+		if did {
+			changed++
+		}
+	}
+	return pages, changed, nil
+}
+
+func (s *Store) pageIDs(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT page_id FROM pages ORDER BY page_id`)
+	if err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("archive: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+type rebuilt struct {
+	captureID int64
+	at        time.Time
+	doc       *extract.Document
+}
+
+func (s *Store) reextractPage(ctx context.Context, pageID string) (bool, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT capture_id, captured_at, url, content_type, warc_file, warc_offset, record_id, payload_digest
+		FROM captures WHERE page_id = ? AND outcome = 'new' AND status = 200 AND truncated = 0
+		ORDER BY capture_id`, pageID)
+	if err != nil {
+		return false, fmt.Errorf("archive: reextract %s: %w", pageID, err)
+	}
+	type stored struct {
+		id                                  int64
+		at, url, ct, file, recordID, digest string
+		offset                              int64
+	}
+	var caps []stored
+	for rows.Next() {
+		var c stored
+		if err := rows.Scan(&c.id, &c.at, &c.url, &c.ct, &c.file, &c.offset, &c.recordID, &c.digest); err != nil {
+			rows.Close()
+			return false, fmt.Errorf("archive: reextract %s: %w", pageID, err)
+		}
+		caps = append(caps, c)
+	}
+	rows.Close()
+
+	var versions []rebuilt
+	last := ""
+	for _, c := range caps {
+		body, err := s.readPayload(c.file, c.offset, c.recordID, c.digest)
+		if err != nil {
+			return false, fmt.Errorf("archive: reextract capture %d: %w", c.id, err)
+		}
+		doc, err := extract.Extract(body, c.url, c.ct)
+		if err != nil || doc.ContentHash == last {
+			continue // not HTML, or the same content as the version before
+		}
+		last = doc.ContentHash
+		at, _ := time.Parse(time.RFC3339Nano, c.at)
+		versions = append(versions, rebuilt{c.id, at, doc})
+	}
+
+	same, err := s.sameVersions(ctx, pageID, versions)
+	if err != nil || same {
+		return false, err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("archive: reextract %s: %w", pageID, err)
+	}
+	defer tx.Rollback()
+	// Changes between versions are derived from them: they go with them.
+	for _, q := range []string{`DELETE FROM changes WHERE page_id = ?`, `DELETE FROM versions WHERE page_id = ?`} {
+		if _, err := tx.ExecContext(ctx, q, pageID); err != nil {
+			return false, fmt.Errorf("archive: reextract %s: %w", pageID, err)
+		}
+	}
+	for i, v := range versions {
+		if err := insertVersion(ctx, tx, pageID, i+1, v.captureID, v.at, v.doc); err != nil {
+			return false, fmt.Errorf("archive: reextract %s: %w", pageID, err)
+		}
+	}
+	return true, tx.Commit()
+}
+
+// sameVersions reports whether the stored versions are those rebuilt: the
+// same captures, hashes and extractor version.
+func (s *Store) sameVersions(ctx context.Context, pageID string, versions []rebuilt) (bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT capture_id, content_hash, extractor_version FROM versions WHERE page_id = ? ORDER BY version`, pageID)
+	if err != nil {
+		return false, fmt.Errorf("archive: reextract %s: %w", pageID, err)
+	}
+	defer rows.Close()
+	i := 0
+	for rows.Next() {
+		var id int64
+		var hash, ev string
+		if err := rows.Scan(&id, &hash, &ev); err != nil {
+			return false, err
+		}
+		if i >= len(versions) || versions[i].captureID != id || versions[i].doc.ContentHash != hash || versions[i].doc.ExtractorVersion != ev {
+			return false, nil
+		}
+		i++
+	}
+	return i == len(versions), rows.Err()
+}
