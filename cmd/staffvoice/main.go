@@ -14,6 +14,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/staffvoice/staffvoice/archive"
 )
 
 // Exit codes, documented in the README.
@@ -21,6 +23,7 @@ const (
 	exitOK      = 0
 	exitFailure = 1
 	exitUsage   = 2
+	exitLocked  = 3 // another process writes to the archive
 )
 
 // errUsage marks errors caused by how the command was called.
@@ -40,6 +43,11 @@ type env struct {
 
 var commands = []command{
 	{"extract", "print the structured content of one saved page", runExtract},
+	{"import", "add the HTTP responses of WARC files made by other tools", runImport},
+	{"history", "list the versions and captures of a page", runHistory},
+	{"show", "print a stored version of a page", runShow},
+	{"reextract", "rebuild every version with the current extractor", runReextract},
+	{"verify", "check every catalog reference against the WARC files", runVerify},
 }
 
 func main() {
@@ -69,6 +77,9 @@ func run(args []string, e *env) int {
 		case errors.Is(err, errUsage):
 			fmt.Fprintf(e.stderr, "staffvoice %s: %v\n", c.name, err)
 			return exitUsage
+		case errors.Is(err, archive.ErrLocked):
+			fmt.Fprintf(e.stderr, "staffvoice %s: %v\n", c.name, err)
+			return exitLocked
 		default:
 			fmt.Fprintf(e.stderr, "staffvoice %s: %v\n", c.name, err)
 			return exitFailure
@@ -109,4 +120,9 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 		positional = append(positional, args[0])
 		args = args[1:]
 	}
+}
+
+// archiveFlag adds the --archive flag every archive command takes.
+func archiveFlag(fs *flag.FlagSet) *string {
+	return fs.String("archive", "archive", "the archive directory")
 }

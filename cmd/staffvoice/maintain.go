@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/staffvoice/staffvoice/archive"
+)
+
+func runReextract(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("reextract", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	dir := archiveFlag(fs)
+	if rest, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(rest) != 0 {
+		return fmt.Errorf("%w: reextract takes no arguments", errUsage)
+	}
+	s, err := archive.Open(ctx, *dir, archive.Options{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	pages, changed, err := s.Reextract(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d pages re-extracted, %d with changed versions\n", pages, changed)
+	return s.Close()
+}
+
+func runVerify(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	dir := archiveFlag(fs)
+	if rest, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(rest) != 0 {
+		return fmt.Errorf("%w: verify takes no arguments", errUsage)
+	}
+	s, err := archive.OpenReadOnly(ctx, *dir)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	checked, problems, err := s.Verify(ctx)
+	for _, p := range problems {
+		fmt.Fprintln(e.stdout, p)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d captures checked, %d problems\n", checked, len(problems))
+	if len(problems) > 0 {
+		return fmt.Errorf("%d problems found", len(problems))
+	}
+	return nil
+}
