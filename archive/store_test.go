@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -240,5 +241,39 @@ func TestVerifyAndReextract(t *testing.T) {
 	f.Close()
 	if _, problems, _ := s.Verify(ctx); len(problems) == 0 {
 		t.Error("verify found nothing wrong in a damaged WARC file")
+	}
+}
+
+func TestCatalogSettingsAndRotation(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(context.Background(), dir, Options{MaxWARCSize: 30 << 10, Now: clock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mode string
+	var fk, schema int
+	s.db.QueryRow(`PRAGMA journal_mode`).Scan(&mode)
+	s.db.QueryRow(`PRAGMA foreign_keys`).Scan(&fk)
+	s.db.QueryRow(`PRAGMA user_version`).Scan(&schema)
+	if mode != "wal" || fk != 1 || schema != len(migrations) {
+		t.Errorf("journal_mode %s, foreign_keys %d, schema %d", mode, fk, schema)
+	}
+	page := string(nerimaPage(t))
+	for i := 0; i < 5; i++ {
+		body := strings.Replace(page, "23区の中で", fmt.Sprintf("23区の中で(%d)", i), 1)
+		record(t, s, htmlCapture(nerimaURL, []byte(body)))
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(WARCDir(dir), "staffvoice-*.warc.gz"))
+	if len(files) < 3 {
+		t.Errorf("%d WARC files for 5 captures of ~10 KB with a 30 KB limit, want rotation", len(files))
+	}
+	// Reopening runs no migration twice and keeps numbering files.
+	s = openTest(t, dir)
+	record(t, s, htmlCapture(nerimaURL, []byte(page)))
+	if _, problems, err := s.Verify(context.Background()); err != nil || len(problems) != 0 {
+		t.Fatalf("verify: %v %v", problems, err)
 	}
 }
