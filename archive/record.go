@@ -387,15 +387,25 @@ func buildResponse(c Capture, date string) (gowarc.WarcRecord, error) {
 	}
 	b.WriteString("\r\n")
 	b.Write(c.Body)
-	rb := gowarc.NewRecordBuilder(gowarc.Response, gowarc.WithAddMissingDigest(true), gowarc.WithAddMissingRecordId(true), gowarc.WithAddMissingContentLength(true))
-	if _, err := rb.Write(b.Bytes()); err != nil {
+	var extra [][2]string
+	if c.Truncated {
+		extra = append(extra, [2]string{gowarc.WarcTruncated, "length"})
+	}
+	return httpRecord(gowarc.Response, "response", b.Bytes(), c.URL, date, extra...)
+}
+
+// httpRecord builds a WARC record holding an HTTP message; gowarc adds the
+// record id, the digests and the length.
+func httpRecord(t gowarc.RecordType, msgtype string, message []byte, target, date string, extra ...[2]string) (gowarc.WarcRecord, error) {
+	rb := gowarc.NewRecordBuilder(t, gowarc.WithAddMissingDigest(true), gowarc.WithAddMissingRecordId(true), gowarc.WithAddMissingContentLength(true))
+	if _, err := rb.Write(message); err != nil {
 		return nil, err
 	}
-	rb.AddWarcHeader(gowarc.WarcTargetURI, c.URL)
+	rb.AddWarcHeader(gowarc.WarcTargetURI, target)
 	rb.AddWarcHeader(gowarc.WarcDate, date)
-	rb.AddWarcHeader(gowarc.ContentType, gowarc.ApplicationHttp+";msgtype=response")
-	if c.Truncated {
-		rb.AddWarcHeader(gowarc.WarcTruncated, "length")
+	rb.AddWarcHeader(gowarc.ContentType, gowarc.ApplicationHttp+";msgtype="+msgtype)
+	for _, h := range extra {
+		rb.AddWarcHeader(h[0], h[1])
 	}
 	rec, _, err := rb.Build()
 	return rec, err
@@ -412,15 +422,7 @@ func buildRequest(c Capture, date string) (gowarc.WarcRecord, error) {
 		return nil, err
 	}
 	b.WriteString("\r\n")
-	rb := gowarc.NewRecordBuilder(gowarc.Request, gowarc.WithAddMissingDigest(true), gowarc.WithAddMissingRecordId(true), gowarc.WithAddMissingContentLength(true))
-	if _, err := rb.Write(b.Bytes()); err != nil {
-		return nil, err
-	}
-	rb.AddWarcHeader(gowarc.WarcTargetURI, c.URL)
-	rb.AddWarcHeader(gowarc.WarcDate, date)
-	rb.AddWarcHeader(gowarc.ContentType, gowarc.ApplicationHttp+";msgtype=request")
-	rec, _, err := rb.Build()
-	return rec, err
+	return httpRecord(gowarc.Request, "request", b.Bytes(), c.URL, date)
 }
 
 // PayloadDigest is the WARC payload digest of a body: sha1, base32.

@@ -35,6 +35,12 @@ func Extract(body []byte, pageURL, contentType string) (*Document, error) {
 	}
 	base, _ := url.Parse(pageURL)
 	a := &analysis{page: walkPage(root, len(dec.text)), doc: doc, base: base}
+	a.run()
+	return doc, nil
+}
+
+// run reads the Document out of the walked page, step by step.
+func (a *analysis) run() {
 	a.regions()
 	a.findTitle()
 	a.findBreadcrumbs()
@@ -42,7 +48,6 @@ func Extract(body []byte, pageURL, contentType string) (*Document, error) {
 	a.findContact()
 	a.buildSections()
 	a.finish()
-	return doc, nil
 }
 
 // sniff rejects bodies that are not HTML. A declared non-HTML type is
