@@ -327,10 +327,8 @@ func (s *Store) writeWARC(row *captureRow, c Capture, prev *prevCapture) error {
 	if len(results) != len(records) {
 		return fmt.Errorf("archive: record %s: WARC writer closed", c.URL)
 	}
-	for _, r := range results {
-		if r.Err != nil {
-			return fmt.Errorf("archive: record %s: write WARC: %w", c.URL, r.Err)
-		}
+	if err := s.checkWritten(results); err != nil {
+		return fmt.Errorf("archive: record %s: write WARC: %w", c.URL, err)
 	}
 	last := results[len(results)-1]
 	size, err := s.openFileSize(last.FileName)
@@ -342,6 +340,49 @@ func (s *Store) writeWARC(row *captureRow, c Capture, prev *prevCapture) error {
 	row.warcLength = size - last.FileOffset
 	row.recordID = main.WarcHeader().GetId(gowarc.WarcRecordID)
 	return nil
+}
+
+// checkWritten makes sure the records just written are whole on disk before
+// the catalog may point at them. gowarc does not report an error from the
+// final flush of a gzip member (a full disk, a file size limit), so the
+// bytes are read back: they must decompress to their end. On failure the
+// file is closed and cut back to before these records, so that no torn
+// record sits in the middle of a WARC file.
+func (s *Store) checkWritten(results []gowarc.WriteResponse) error {
+	from := map[string]int64{} // file → offset of the first of our records
+	var failed error
+	for _, r := range results {
+		if r.Err != nil && failed == nil {
+			failed = r.Err
+		}
+		if r.FileName == "" {
+			continue
+		}
+		if off, ok := from[r.FileName]; !ok || r.FileOffset < off {
+			from[r.FileName] = r.FileOffset
+		}
+	}
+	if failed == nil {
+		for name, off := range from {
+			if err := wholeMembers(s.warcPath(name), off); err != nil {
+				failed = err
+				break
+			}
+		}
+	}
+	if failed == nil {
+		return nil
+	}
+	rerr := s.warc.Rotate()
+	for name, off := range from {
+		if err := os.Truncate(s.warcPath(name), off); err != nil && rerr == nil {
+			rerr = err
+		}
+	}
+	if rerr != nil {
+		return fmt.Errorf("%w (and cutting it back failed: %v)", failed, rerr)
+	}
+	return failed
 }
 
 // openFileSize is the size of a WARC file, open (being written) or closed.

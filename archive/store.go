@@ -65,11 +65,12 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{dir: dir, lock: l, opts: opts}
-	if err := s.repairWARCs(); err != nil {
+	if s.db, err = openCatalog(ctx, filepath.Join(dir, "catalog.db"), false); err != nil {
 		l.release()
 		return nil, err
 	}
-	if s.db, err = openCatalog(ctx, filepath.Join(dir, "catalog.db"), false); err != nil {
+	if err := s.repair(ctx); err != nil {
+		s.db.Close()
 		l.release()
 		return nil, err
 	}
@@ -146,14 +147,20 @@ func countWARCs(dir string) int {
 // openSuffix marks a WARC file gowarc is still writing.
 const openSuffix = ".open"
 
-// repairWARCs finishes WARC files a crashed writer left open: each is cut
-// back to the end of its last complete record (a record half-written when
-// the process died is never read as data) and renamed to its final name.
-// Catalog rows only point at records written before their transaction
-// committed, so nothing the catalog knows is cut.
-func (s *Store) repairWARCs() error {
+// repair finishes what a crashed writer left. Each WARC file still open is
+// cut back to the end of its last complete record (a record half-written
+// when the process died is never read as data), but never below what the
+// catalog points at, and renamed to its final name. Then captures whose
+// bytes did not survive (a power loss can lose WARC bytes the catalog
+// already recorded) are marked lost, so that no later capture is made a
+// revisit of them.
+func (s *Store) repair(ctx context.Context) error {
+	referenced, err := s.referencedEnds(ctx)
+	if err != nil {
+		return err
+	}
 	var open []string
-	err := filepath.WalkDir(WARCDir(s.dir), func(path string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(WARCDir(s.dir), func(path string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(path, openSuffix) {
 			open = append(open, path)
 		}
@@ -168,6 +175,10 @@ func (s *Store) repairWARCs() error {
 		if err != nil {
 			return err
 		}
+		end = max(end, referenced[filepath.Base(strings.TrimSuffix(path, openSuffix))])
+		if fi, err := os.Stat(path); err == nil && end > fi.Size() {
+			end = fi.Size()
+		}
 		if err := os.Truncate(path, end); err != nil {
 			return fmt.Errorf("archive: repair %s: %w", path, err)
 		}
@@ -175,7 +186,56 @@ func (s *Store) repairWARCs() error {
 			return fmt.Errorf("archive: repair %s: %w", path, err)
 		}
 	}
-	return nil
+	return s.markLost(ctx, referenced)
+}
+
+// referencedEnds returns, per WARC file, where the last byte the catalog
+// points at ends.
+func (s *Store) referencedEnds(ctx context.Context) (map[string]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT warc_file, max(warc_offset + warc_length) FROM captures WHERE warc_file != '' GROUP BY warc_file`)
+	if err != nil {
+		return nil, fmt.Errorf("archive: repair: %w", err)
+	}
+	defer rows.Close()
+	ends := map[string]int64{}
+	for rows.Next() {
+		var name string
+		var end int64
+		if err := rows.Scan(&name, &end); err != nil {
+			return nil, fmt.Errorf("archive: repair: %w", err)
+		}
+		ends[name] = end
+	}
+	return ends, rows.Err()
+}
+
+// markLost turns captures whose WARC bytes are missing into error
+// captures, and so the revisits that rely on their payload.
+func (s *Store) markLost(ctx context.Context, referenced map[string]int64) error {
+	const lost = "lost in a crash: its WARC record did not reach the disk"
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("archive: repair: %w", err)
+	}
+	defer tx.Rollback()
+	for name, end := range referenced {
+		size := int64(-1)
+		if fi, err := os.Stat(s.warcPath(name)); err == nil {
+			size = fi.Size()
+		}
+		if size >= end {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE captures SET outcome = 'error', error = ?, warc_file = '', warc_offset = 0, warc_length = 0
+			WHERE warc_file = ? AND warc_offset + warc_length > ?`, lost, name, size); err != nil {
+			return fmt.Errorf("archive: repair: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE captures SET outcome = 'error', error = ?
+		WHERE outcome IN ('revisit', 'not_modified') AND payload_capture IN (SELECT capture_id FROM captures WHERE outcome = 'error')`, lost); err != nil {
+		return fmt.Errorf("archive: repair: %w", err)
+	}
+	return tx.Commit()
 }
 
 // lastCompleteRecordEnd returns the offset where the last complete record
@@ -183,17 +243,44 @@ func (s *Store) repairWARCs() error {
 // a member is complete when it decompresses to its end with a good CRC and
 // length, which a record cut short by a crash never does.
 func lastCompleteRecordEnd(path string) (int64, error) {
+	end, _, err := scanMembers(path, 0)
+	return end, err
+}
+
+// wholeMembers checks that a WARC file holds nothing but complete gzip
+// members from offset from to its end.
+func wholeMembers(path string, from int64) error {
+	end, size, err := scanMembers(path, from)
+	if err != nil {
+		return err
+	}
+	if end != size {
+		return fmt.Errorf("%s: the record at offset %d is incomplete on disk (%d of %d bytes whole)", filepath.Base(path), from, end-from, size-from)
+	}
+	return nil
+}
+
+// scanMembers reads the gzip members of a file from offset from, and
+// returns where the last complete one ends and the file's size.
+func scanMembers(path string, from int64) (end, size int64, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, fmt.Errorf("archive: repair %s: %w", path, err)
+		return 0, 0, fmt.Errorf("archive: %w", err)
 	}
 	defer f.Close()
-	cr := &countingReader{r: bufio.NewReader(f)}
-	var end int64
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, 0, fmt.Errorf("archive: %w", err)
+	}
+	if _, err := f.Seek(from, io.SeekStart); err != nil {
+		return 0, 0, fmt.Errorf("archive: %w", err)
+	}
+	cr := &countingReader{r: bufio.NewReader(f), n: from}
+	end = from
 	var z *gzip.Reader
 	for {
 		if _, err := cr.r.Peek(1); err != nil {
-			return end, nil // the end of the file, after a complete member
+			return end, fi.Size(), nil // the end of the file, after a complete member
 		}
 		if z == nil {
 			z, err = gzip.NewReader(cr)
@@ -201,11 +288,11 @@ func lastCompleteRecordEnd(path string) (int64, error) {
 			err = z.Reset(cr)
 		}
 		if err != nil {
-			return end, nil
+			return end, fi.Size(), nil
 		}
 		z.Multistream(false)
 		if _, err := io.Copy(io.Discard, z); err != nil {
-			return end, nil
+			return end, fi.Size(), nil
 		}
 		end = cr.n
 	}
