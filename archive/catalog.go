@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver
 )
@@ -105,12 +106,14 @@ CREATE TABLE changes (
 // openCatalog opens the SQLite catalog with WAL, foreign keys and a busy
 // timeout, and brings its schema up to date when writable.
 func openCatalog(ctx context.Context, path string, readOnly bool) (*sql.DB, error) {
-	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
+	q := url.Values{"_pragma": {"foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)"}}
 	if readOnly {
-		dsn += "&mode=ro"
+		q.Set("mode", "ro")
 	} else {
-		dsn += "&_pragma=journal_mode(WAL)"
+		q.Add("_pragma", "journal_mode(WAL)")
 	}
+	// A URL, so that a path with # or ? in it stays a path.
+	dsn := (&url.URL{Scheme: "file", OmitHost: true, Path: path, RawQuery: q.Encode()}).String()
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("archive: open catalog: %w", err)

@@ -2,13 +2,16 @@ package archive
 
 import (
 	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httputil"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/nlnwa/gowarc"
 )
@@ -34,7 +37,8 @@ func (p ImportProblem) String() string {
 	return fmt.Sprintf("%s at offset %d: %s", p.File, p.Offset, p.Err)
 }
 
-// maxImportErrors stops reading a file that yields nothing but errors.
+// maxImportErrors stops reading a file after this many malformed records in
+// a row.
 const maxImportErrors = 100
 
 // Import adds the HTTP responses of a WARC file made by another tool (wget
@@ -50,10 +54,18 @@ func (s *Store) Import(ctx context.Context, path string) (ImportStats, error) {
 		return st, fmt.Errorf("archive: import %s: %w", path, err)
 	}
 	offset := int64(0)
-	for errs := 0; errs < maxImportErrors; errs++ {
+	for inARow := 0; ; {
+		before := st.Records
 		failedAt, err := s.importFrom(ctx, path, offset, &st)
 		if err != nil || failedAt < 0 {
 			return st, err
+		}
+		if st.Records > before {
+			inARow = 0
+		}
+		if inARow++; inARow >= maxImportErrors {
+			st.Malformed = append(st.Malformed, ImportProblem{path, failedAt, fmt.Sprintf("stopped reading: %d malformed records in a row", inARow)})
+			return st, nil
 		}
 		// After a malformed record the reader's state is lost: start a
 		// new one at the next record.
@@ -63,7 +75,6 @@ func (s *Store) Import(ctx context.Context, path string) (ImportStats, error) {
 		}
 		offset = next
 	}
-	return st, nil
 }
 
 // importFrom imports the records of path from offset on, until the end
@@ -180,13 +191,19 @@ func importedCapture(rec gowarc.WarcRecord) (Capture, bool, error) {
 	if rec.Type() != gowarc.Response {
 		return Capture{}, false, nil
 	}
-	block, ok := rec.Block().(gowarc.HttpResponseBlock)
-	if !ok {
-		return Capture{}, false, nil // a response that is not HTTP (dns:, ftp:)
-	}
 	target := strings.Trim(strings.TrimSpace(rec.WarcHeader().Get(gowarc.WarcTargetURI)), "<>")
 	if !strings.HasPrefix(target, "http://") && !strings.HasPrefix(target, "https://") {
-		return Capture{}, false, nil
+		return Capture{}, false, nil // dns:, ftp:, metadata:
+	}
+	block, ok := rec.Block().(gowarc.HttpResponseBlock)
+	if !ok {
+		return Capture{}, false, fmt.Errorf("record %s: not a readable HTTP response", rec.RecordId())
+	}
+	if block.HttpStatusCode() < 100 || block.HttpStatusCode() > 599 {
+		return Capture{}, false, fmt.Errorf("record %s: bad HTTP status line %q", rec.RecordId(), block.HttpStatusLine())
+	}
+	if _, err := CanonicalURL(target); err != nil {
+		return Capture{}, false, fmt.Errorf("record %s: %w", rec.RecordId(), err)
 	}
 	date, err := rec.Date()
 	if err != nil {
@@ -200,16 +217,80 @@ func importedCapture(rec gowarc.WarcRecord) (Capture, bool, error) {
 	if err != nil {
 		return Capture{}, false, fmt.Errorf("record %s: %w", rec.RecordId(), err)
 	}
-	var header http.Header
+	header := http.Header{}
 	if h := block.HttpHeader(); h != nil {
 		header = h.Clone()
 	}
+	// Other tools record the body as it came over the wire; the archive
+	// keeps it decoded, as a crawl does, so both give the same digest.
+	if chunked(block.ProtocolHeaderBytes()) && len(header.Values("Transfer-Encoding")) == 0 {
+		// net/http takes Transfer-Encoding out of the header it parses.
+		header.Set("Transfer-Encoding", "chunked")
+	}
+	if body, err = decodeBody(header, body); err != nil {
+		return Capture{}, false, fmt.Errorf("record %s: %w", rec.RecordId(), err)
+	}
 	return Capture{
-		URL:    target,
-		Time:   date.UTC().Truncate(time.Second),
-		Status: block.HttpStatusCode(),
-		Header: header,
-		Body:   body,
-		Source: "warc:" + rec.RecordId(),
+		URL:       target,
+		Time:      date.UTC(),
+		Status:    block.HttpStatusCode(),
+		Header:    header,
+		Body:      body,
+		Truncated: rec.WarcHeader().Has(gowarc.WarcTruncated),
+		Source:    "warc:" + rec.RecordId(),
 	}, true, nil
+}
+
+// chunked reports a raw HTTP header that declares chunked transfer coding.
+func chunked(raw []byte) bool {
+	for _, line := range bytes.Split(raw, []byte("\n")) {
+		k, v, ok := bytes.Cut(line, []byte(":"))
+		if ok && strings.EqualFold(string(bytes.TrimSpace(k)), "Transfer-Encoding") &&
+			strings.Contains(strings.ToLower(string(v)), "chunked") {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeBody undoes chunked transfer coding and gzip or deflate content
+// coding. The headers keep saying what was done; buildResponse renames
+// them, as for a crawled body.
+func decodeBody(h http.Header, body []byte) ([]byte, error) {
+	for _, te := range h.Values("Transfer-Encoding") {
+		if strings.EqualFold(strings.TrimSpace(te), "chunked") {
+			b, err := io.ReadAll(httputil.NewChunkedReader(bytes.NewReader(body)))
+			if err != nil {
+				return nil, fmt.Errorf("chunked body: %w", err)
+			}
+			body = b
+		}
+	}
+	switch ce := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding"))); ce {
+	case "", "identity":
+	case "gzip", "x-gzip":
+		z, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return nil, fmt.Errorf("gzip body: %w", err)
+		}
+		if body, err = io.ReadAll(z); err != nil {
+			return nil, fmt.Errorf("gzip body: %w", err)
+		}
+	case "deflate":
+		b, err := io.ReadAll(flate.NewReader(bytes.NewReader(body)))
+		if err != nil {
+			// Some servers send zlib-wrapped deflate.
+			z, zerr := zlib.NewReader(bytes.NewReader(body))
+			if zerr != nil {
+				return nil, fmt.Errorf("deflate body: %w", err)
+			}
+			if b, err = io.ReadAll(z); err != nil {
+				return nil, fmt.Errorf("deflate body: %w", err)
+			}
+		}
+		body = b
+	default:
+		return nil, fmt.Errorf("unsupported Content-Encoding %q", ce)
+	}
+	return body, nil
 }

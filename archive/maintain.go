@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -30,7 +31,7 @@ func (p Problem) String() string {
 func (s *Store) Verify(ctx context.Context) (checked int, problems []Problem, err error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT c.capture_id, c.url, c.outcome, c.warc_file, c.warc_offset, c.warc_length, c.record_id, c.payload_digest,
-			c.payload_capture IS NULL OR p.capture_id IS NOT NULL
+			c.payload_capture IS NULL OR p.capture_id IS NOT NULL, c.payload_capture IS NULL
 		FROM captures c LEFT JOIN captures p ON p.capture_id = c.payload_capture
 		WHERE c.outcome != 'error' ORDER BY c.capture_id`)
 	if err != nil {
@@ -44,8 +45,8 @@ func (s *Store) Verify(ctx context.Context) (checked int, problems []Problem, er
 		var p Problem
 		var outcome, recordID, digest string
 		var length int64
-		var payloadOK bool
-		if err := rows.Scan(&p.CaptureID, &p.URL, &outcome, &p.File, &p.Offset, &length, &recordID, &digest, &payloadOK); err != nil {
+		var payloadOK, ownRecord bool
+		if err := rows.Scan(&p.CaptureID, &p.URL, &outcome, &p.File, &p.Offset, &length, &recordID, &digest, &payloadOK, &ownRecord); err != nil {
 			return checked, problems, fmt.Errorf("archive: verify: %w", err)
 		}
 		checked++
@@ -74,29 +75,31 @@ func (s *Store) Verify(ctx context.Context) (checked int, problems []Problem, er
 			}
 			continue
 		}
-		if err := s.checkRevisit(p.File, p.Offset, recordID); err != nil {
+		// A revisit record, or, for a 304 with nothing earlier to refer
+		// to, the 304 response itself.
+		want := gowarc.Revisit
+		if ownRecord {
+			want = gowarc.Response
+		}
+		if err := s.checkRecord(p.File, p.Offset, recordID, want); err != nil {
 			fail("%v", err)
 		}
 	}
 	return checked, problems, rows.Err()
 }
 
-func (s *Store) checkRevisit(file string, offset int64, recordID string) error {
-	r, err := gowarc.NewWarcFileReader(s.warcPath(file), offset)
+func (s *Store) checkRecord(file string, offset int64, recordID string, want gowarc.RecordType) error {
+	r, rec, validation, err := recordAt(s.warcPath(file), offset)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	rec, _, validation, err := r.Next()
-	if err != nil {
-		return fmt.Errorf("read record: %w", err)
-	}
 	defer rec.Close()
 	if got := rec.WarcHeader().GetId(gowarc.WarcRecordID); got != recordID {
 		return fmt.Errorf("record at offset %d is %s, not %s", offset, got, recordID)
 	}
-	if rec.Type() != gowarc.Revisit {
-		return fmt.Errorf("record %s is a %s, not a revisit", recordID, rec.Type())
+	if rec.Type() != want {
+		return fmt.Errorf("record %s is a %s, not a %s", recordID, rec.Type(), want)
 	}
 	if validation != nil && !validation.Valid() {
 		return fmt.Errorf("record %s: %s", recordID, validation)
@@ -108,29 +111,42 @@ func (s *Store) checkRevisit(file string, offset int64, recordID string) error {
 // rebuilds each page's versions: captures in order, a version wherever the
 // content hash changes. It returns how many pages' versions changed.
 // Running it twice changes nothing the second time.
-func (s *Store) Reextract(ctx context.Context) (pages, changed int, err error) {
+// A page whose stored payload cannot be read keeps its versions and is
+// reported; the others go on.
+func (s *Store) Reextract(ctx context.Context) (pages, changed int, problems []string, err error) {
 	if s.warc == nil {
-		return 0, 0, fmt.Errorf("archive: reextract: read-only store")
+		return 0, 0, nil, fmt.Errorf("archive: reextract: read-only store")
 	}
 	ids, err := s.pageIDs(ctx)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
-			return pages, changed, err
+			return pages, changed, problems, err
 		}
 		did, err := s.reextractPage(ctx, id)
+		var unreadable *unreadableError
+		if errors.As(err, &unreadable) {
+			problems = append(problems, fmt.Sprintf("page %s kept as it was: %v", id, err))
+			continue
+		}
 		if err != nil {
-			return pages, changed, err
+			return pages, changed, problems, err
 		}
 		pages++
 		if did {
 			changed++
 		}
 	}
-	return pages, changed, nil
+	return pages, changed, problems, nil
 }
+
+// unreadableError is a stored payload that cannot be read back.
+type unreadableError struct{ err error }
+
+func (e *unreadableError) Error() string { return e.err.Error() }
+func (e *unreadableError) Unwrap() error { return e.err }
 
 func (s *Store) pageIDs(ctx context.Context) ([]string, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT page_id FROM pages ORDER BY page_id`)
@@ -184,7 +200,7 @@ func (s *Store) reextractPage(ctx context.Context, pageID string) (bool, error) 
 	for _, c := range caps {
 		body, err := s.readPayload(c.file, c.offset, c.recordID, c.digest)
 		if err != nil {
-			return false, fmt.Errorf("archive: reextract capture %d: %w", c.id, err)
+			return false, &unreadableError{fmt.Errorf("capture %d: %w", c.id, err)}
 		}
 		doc, err := extract.Extract(body, c.url, c.ct)
 		if err != nil || doc.ContentHash == last {

@@ -123,15 +123,11 @@ func (s *Store) pageID(ctx context.Context, rawURL string) (string, error) {
 // readPayload reads the HTTP body of the response record at file/offset
 // and checks it against the digest the catalog recorded.
 func (s *Store) readPayload(file string, offset int64, recordID, digest string) ([]byte, error) {
-	r, err := gowarc.NewWarcFileReader(s.warcPath(file), offset)
+	r, rec, validation, err := recordAt(s.warcPath(file), offset)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	rec, _, validation, err := r.Next()
-	if err != nil {
-		return nil, fmt.Errorf("read record: %w", err)
-	}
 	defer rec.Close()
 	if got := rec.WarcHeader().GetId(gowarc.WarcRecordID); got != recordID {
 		return nil, fmt.Errorf("record at offset %d is %s, not %s", offset, got, recordID)
@@ -167,4 +163,28 @@ func (s *Store) warcPath(name string) string {
 		}
 	}
 	return path
+}
+
+// recordAt reads the record at an offset of a WARC file. The caller closes
+// the reader and the record. A record so damaged that gowarc panics on it
+// is an error like any other.
+func recordAt(path string, offset int64) (r *gowarc.WarcFileReader, rec gowarc.WarcRecord, v *gowarc.Validation, err error) {
+	reader, err := gowarc.NewWarcFileReader(path, offset)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("unreadable record at offset %d: %v", offset, p)
+		}
+		if err != nil {
+			reader.Close()
+			r, rec, v = nil, nil, nil
+		}
+	}()
+	rec, _, v, err = reader.Next()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("read record at offset %d: %w", offset, err)
+	}
+	return reader, rec, v, nil
 }

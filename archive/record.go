@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -90,7 +91,7 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 
 	if c.Source != "" {
 		var n int
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM captures WHERE source = ?`, c.Source).Scan(&n); err != nil {
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM captures WHERE source = ? AND source != ''`, c.Source).Scan(&n); err != nil {
 			return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
 		}
 		if n > 0 {
@@ -115,10 +116,14 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 	case c.Status == http.StatusNotModified && prev != nil:
 		row.outcome = OutcomeNotModified
 		row.digest, row.payloadCapture = prev.digest, prev.id
+	case c.Status == http.StatusNotModified:
+		// Nothing earlier to refer to: keep the 304 response itself.
+		row.outcome = OutcomeNotModified
+		row.digest = PayloadDigest(c.Body)
 	default:
 		row.digest = PayloadDigest(c.Body)
 		row.outcome = OutcomeNew
-		if prev != nil && prev.digest == row.digest && c.Status == prev.status && !c.Truncated {
+		if prev != nil && prev.digest == row.digest && c.Status == prev.status && c.Truncated == prev.truncated {
 			row.outcome, row.payloadCapture = OutcomeRevisit, prev.id
 		}
 	}
@@ -175,21 +180,22 @@ type captureRow struct {
 // prevCapture is the page's last capture that stored or referenced a
 // payload.
 type prevCapture struct {
-	id       int64
-	digest   string
-	status   int
-	recordID string
-	url      string
-	at       string
+	id        int64
+	digest    string
+	status    int
+	truncated bool
+	recordID  string
+	url       string
+	at        string
 }
 
 func (s *Store) lastPayloadCapture(ctx context.Context, pageID string) (*prevCapture, error) {
 	var p prevCapture
 	var payload sql.NullInt64
 	err := s.db.QueryRowContext(ctx, `
-		SELECT capture_id, payload_digest, status, record_id, url, captured_at, payload_capture
+		SELECT capture_id, payload_digest, status, truncated, record_id, url, captured_at, payload_capture
 		FROM captures WHERE page_id = ? AND outcome IN ('new', 'revisit', 'not_modified')
-		ORDER BY capture_id DESC LIMIT 1`, pageID).Scan(&p.id, &p.digest, &p.status, &p.recordID, &p.url, &p.at, &payload)
+		ORDER BY capture_id DESC LIMIT 1`, pageID).Scan(&p.id, &p.digest, &p.status, &p.truncated, &p.recordID, &p.url, &p.at, &payload)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -198,8 +204,8 @@ func (s *Store) lastPayloadCapture(ctx context.Context, pageID string) (*prevCap
 	}
 	if payload.Valid {
 		// A revisit: point at the record that holds the payload.
-		err = s.db.QueryRowContext(ctx, `SELECT capture_id, status, record_id, url, captured_at FROM captures WHERE capture_id = ?`, payload.Int64).
-			Scan(&p.id, &p.status, &p.recordID, &p.url, &p.at)
+		err = s.db.QueryRowContext(ctx, `SELECT capture_id, status, truncated, record_id, url, captured_at FROM captures WHERE capture_id = ?`, payload.Int64).
+			Scan(&p.id, &p.status, &p.truncated, &p.recordID, &p.url, &p.at)
 		if err != nil {
 			return nil, fmt.Errorf("archive: last capture of %s: %w", pageID, err)
 		}
@@ -298,8 +304,8 @@ func (s *Store) writeWARC(row *captureRow, c Capture, prev *prevCapture) error {
 	}
 	records := []gowarc.WarcRecord{}
 	main := resp
-	switch row.outcome {
-	case OutcomeNew:
+	switch {
+	case row.outcome == OutcomeNew || prev == nil:
 		req, err := buildRequest(c, date)
 		if err != nil {
 			return fmt.Errorf("archive: record %s: %w", c.URL, err)
@@ -489,9 +495,13 @@ func CanonicalURL(raw string) (string, error) {
 	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
 		port = ""
 	}
-	u.Host = host
-	if port != "" {
-		u.Host = host + ":" + port
+	switch {
+	case port != "":
+		u.Host = net.JoinHostPort(host, port)
+	case strings.Contains(host, ":"):
+		u.Host = "[" + host + "]" // IPv6
+	default:
+		u.Host = host
 	}
 	u.Fragment, u.RawFragment = "", ""
 	if u.Path == "" {

@@ -207,7 +207,7 @@ func TestVerifyAndReextract(t *testing.T) {
 	if err != nil || len(problems) != 0 || checked != 4 {
 		t.Fatalf("verify: %d checked, %v, %v", checked, problems, err)
 	}
-	pages, changed, err := s.Reextract(ctx)
+	pages, changed, _, err := s.Reextract(ctx)
 	if err != nil || pages != 1 || changed != 0 {
 		t.Fatalf("reextract of an up-to-date archive: %d pages, %d changed, %v", pages, changed, err)
 	}
@@ -215,10 +215,10 @@ func TestVerifyAndReextract(t *testing.T) {
 	if _, err := s.db.Exec(`UPDATE versions SET extractor_version = '0.9.0', content_hash = 'sha256:old' WHERE version = 1`); err != nil {
 		t.Fatal(err)
 	}
-	if _, changed, err = s.Reextract(ctx); err != nil || changed != 1 {
+	if _, changed, _, err = s.Reextract(ctx); err != nil || changed != 1 {
 		t.Fatalf("reextract: %d changed, %v", changed, err)
 	}
-	if _, changed, err = s.Reextract(ctx); err != nil || changed != 0 {
+	if _, changed, _, err = s.Reextract(ctx); err != nil || changed != 0 {
 		t.Fatalf("second reextract: %d changed, %v", changed, err)
 	}
 	versions, caps, err := s.History(ctx, nerimaURL)

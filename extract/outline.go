@@ -25,7 +25,9 @@ func (d *Document) WriteOutline(w io.Writer) error {
 	if len(d.Breadcrumbs) > 0 {
 		p("Breadcrumbs:  %s\n", strings.Join(d.Breadcrumbs, " > "))
 	}
-	p("Charset:      %s\n", d.Charset)
+	if d.Charset != "" {
+		p("Charset:      %s\n", d.Charset)
+	}
 	p("Sections:     %d, questions: %d\n", len(d.Sections), d.QACount())
 	for _, l := range d.Intro {
 		p("  %s\n", l)

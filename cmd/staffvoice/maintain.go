@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/staffvoice/staffvoice/archive"
 )
@@ -17,17 +19,38 @@ func runReextract(ctx context.Context, e *env, args []string) error {
 	} else if len(rest) != 0 {
 		return fmt.Errorf("%w: reextract takes no arguments", errUsage)
 	}
+	if err := mustBeArchive(*dir); err != nil {
+		return err
+	}
 	s, err := archive.Open(ctx, *dir, archive.Options{})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	pages, changed, err := s.Reextract(ctx)
+	pages, changed, problems, err := s.Reextract(ctx)
+	for _, p := range problems {
+		fmt.Fprintln(e.stderr, p)
+	}
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%d pages re-extracted, %d with changed versions\n", pages, changed)
-	return s.Close()
+	if err := s.Close(); err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%d pages could not be re-extracted", len(problems))
+	}
+	return nil
+}
+
+// mustBeArchive refuses to work on a directory that holds no archive
+// (a typo in --archive would otherwise make a new, empty one).
+func mustBeArchive(dir string) error {
+	if _, err := os.Stat(filepath.Join(dir, "catalog.db")); err != nil {
+		return fmt.Errorf("%s is not an archive (no catalog.db)", dir)
+	}
+	return nil
 }
 
 func runVerify(ctx context.Context, e *env, args []string) error {
