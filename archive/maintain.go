@@ -175,7 +175,7 @@ func (s *Store) reextractPage(ctx context.Context, pageID string) (bool, error) 
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT capture_id, captured_at, url, content_type, warc_file, warc_offset, record_id, payload_digest
 		FROM captures WHERE page_id = ? AND outcome = 'new' AND status = 200 AND truncated = 0
-		ORDER BY capture_id`, pageID)
+		ORDER BY captured_at, capture_id`, pageID)
 	if err != nil {
 		return false, fmt.Errorf("archive: reextract %s: %w", pageID, err)
 	}
@@ -207,7 +207,7 @@ func (s *Store) reextractPage(ctx context.Context, pageID string) (bool, error) 
 			continue // not HTML, or the same content as the version before
 		}
 		last = doc.ContentHash
-		at, _ := time.Parse(time.RFC3339Nano, c.at)
+		at, _ := time.Parse(timeLayout, c.at)
 		versions = append(versions, rebuilt{c.id, at, doc})
 	}
 

@@ -99,7 +99,7 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 			return res, nil
 		}
 	}
-	prev, err := s.lastPayloadCapture(ctx, res.PageID)
+	prev, err := s.lastPayloadCapture(ctx, res.PageID, c.Time)
 	if err != nil {
 		return res, err
 	}
@@ -150,14 +150,35 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 	if res.CaptureID, err = insertCapture(ctx, tx, canon, c.Site, row); err != nil {
 		return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
 	}
-	if res.Version, res.NewVersion, err = addVersion(ctx, tx, res.PageID, res.CaptureID, c.Time, doc); err != nil {
+	var latest string
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(captured_at), '') FROM versions WHERE page_id = ?`, res.PageID).Scan(&latest); err != nil {
 		return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
+	}
+	late := doc != nil && latest > c.Time.Format(timeLayout)
+	if !late {
+		if res.Version, res.NewVersion, err = addVersion(ctx, tx, res.PageID, res.CaptureID, c.Time, doc); err != nil {
+			return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
 	}
+	if late {
+		// A capture older than the page's latest version (an import of an
+		// old WARC file): rebuild the versions in time order.
+		if res.NewVersion, err = s.reextractPage(ctx, res.PageID); err != nil {
+			return res, fmt.Errorf("archive: record %s: rebuild versions: %w", c.URL, err)
+		}
+		if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM versions WHERE page_id = ?`, res.PageID).Scan(&res.Version); err != nil {
+			return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
+		}
+	}
 	return res, nil
 }
+
+// timeLayout writes catalog times in UTC with a fixed width, so that
+// their text sorts as the times do.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
 
 // captureRow is a captures row in the making.
 type captureRow struct {
@@ -189,13 +210,16 @@ type prevCapture struct {
 	at        string
 }
 
-func (s *Store) lastPayloadCapture(ctx context.Context, pageID string) (*prevCapture, error) {
+// lastPayloadCapture returns the page's last capture at or before t that
+// holds or refers to a payload: captures are ordered by time, so that an
+// import of an older WARC file fits in its place.
+func (s *Store) lastPayloadCapture(ctx context.Context, pageID string, t time.Time) (*prevCapture, error) {
 	var p prevCapture
 	var payload sql.NullInt64
 	err := s.db.QueryRowContext(ctx, `
 		SELECT capture_id, payload_digest, status, truncated, record_id, url, captured_at, payload_capture
-		FROM captures WHERE page_id = ? AND outcome IN ('new', 'revisit', 'not_modified')
-		ORDER BY capture_id DESC LIMIT 1`, pageID).Scan(&p.id, &p.digest, &p.status, &p.truncated, &p.recordID, &p.url, &p.at, &payload)
+		FROM captures WHERE page_id = ? AND outcome IN ('new', 'revisit', 'not_modified') AND captured_at <= ?
+		ORDER BY captured_at DESC, capture_id DESC LIMIT 1`, pageID, t.UTC().Format(timeLayout)).Scan(&p.id, &p.digest, &p.status, &p.truncated, &p.recordID, &p.url, &p.at, &payload)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -214,10 +238,12 @@ func (s *Store) lastPayloadCapture(ctx context.Context, pageID string) (*prevCap
 }
 
 func insertCapture(ctx context.Context, tx *sql.Tx, canon, site string, r captureRow) (int64, error) {
-	at := r.at.Format(time.RFC3339Nano)
+	at := r.at.UTC().Format(timeLayout)
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO pages (page_id, url, site, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (page_id) DO UPDATE SET last_seen = excluded.last_seen,
+		ON CONFLICT (page_id) DO UPDATE SET
+			first_seen = min(pages.first_seen, excluded.first_seen),
+			last_seen = max(pages.last_seen, excluded.last_seen),
 			site = CASE WHEN excluded.site != '' THEN excluded.site ELSE pages.site END`,
 		r.pageID, canon, site, at, at); err != nil {
 		return 0, err
@@ -270,7 +296,7 @@ func insertVersion(ctx context.Context, tx *sql.Tx, pageID string, v int, captur
 		INSERT INTO versions (page_id, version, capture_id, captured_at, content_hash, extractor_version,
 			title, page_number, updated, published, qa_count, document)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		pageID, v, captureID, at.UTC().Format(time.RFC3339Nano), doc.ContentHash, doc.ExtractorVersion,
+		pageID, v, captureID, at.UTC().Format(timeLayout), doc.ContentHash, doc.ExtractorVersion,
 		doc.Title, doc.PageNumber, doc.Updated, doc.Published, doc.QACount(), string(body)); err != nil {
 		return err
 	}
@@ -401,7 +427,7 @@ func (s *Store) openFileSize(name string) (int64, error) {
 }
 
 func prevDate(at string) string {
-	t, err := time.Parse(time.RFC3339Nano, at)
+	t, err := time.Parse(timeLayout, at)
 	if err != nil {
 		return ""
 	}

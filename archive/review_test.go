@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // plainWARC writes uncompressed WARC records, each a response for url
@@ -125,5 +126,40 @@ func TestCanonicalIPv6(t *testing.T) {
 	}
 	if !strings.HasPrefix(PageID("x"), "2d711642b726b044") {
 		t.Errorf("PageID changed: %s", PageID("x"))
+	}
+}
+
+// TestOlderImportFitsInTime: a capture older than the page's versions (an
+// old WARC file imported after crawls) takes its place in time.
+func TestOlderImportFitsInTime(t *testing.T) {
+	s := openTest(t, t.TempDir())
+	page := nerimaPage(t)
+	old := []byte(strings.Replace(string(page), "23区の中で", "当時の23区の中で", 1))
+	now := htmlCapture(nerimaURL, page)
+	now.Time = time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	record(t, s, now)
+	past := htmlCapture(nerimaURL, old)
+	past.Time = time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)
+	res := record(t, s, past)
+	if res.Outcome != OutcomeNew || res.Version != 2 {
+		t.Fatalf("older capture: %+v", res)
+	}
+	versions, caps, err := s.History(context.Background(), nerimaURL)
+	if err != nil || len(versions) != 2 || !strings.HasPrefix(versions[0].CapturedAt, "2024") || !strings.HasPrefix(versions[1].CapturedAt, "2026") {
+		t.Fatalf("versions not in time order: %+v %v", versions, err)
+	}
+	if !strings.HasPrefix(caps.First, "2024") || !strings.HasPrefix(caps.Last, "2026") {
+		t.Errorf("captures from %s to %s", caps.First, caps.Last)
+	}
+	var first string
+	s.db.QueryRow(`SELECT first_seen FROM pages`).Scan(&first)
+	if !strings.HasPrefix(first, "2024") {
+		t.Errorf("first_seen = %s", first)
+	}
+	// The next crawl of today's page is a revisit of today's capture.
+	next := htmlCapture(nerimaURL, page)
+	next.Time = time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	if res := record(t, s, next); res.Outcome != OutcomeRevisit || res.Version != 2 {
+		t.Errorf("next crawl: %+v", res)
 	}
 }
