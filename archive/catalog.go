@@ -43,7 +43,7 @@ CREATE TABLE captures (
 	payload_capture  INTEGER REFERENCES captures(capture_id), -- the capture holding the body
 	source           TEXT NOT NULL DEFAULT ''  -- for imports: file and record id
 );
-CREATE INDEX captures_by_page ON captures(page_id, capture_id);
+CREATE INDEX captures_by_page ON captures(page_id, captured_at, capture_id);
 CREATE UNIQUE INDEX captures_by_source ON captures(source) WHERE source != '';
 
 CREATE TABLE versions (
