@@ -227,7 +227,7 @@ func (s *Store) reextractPage(ctx context.Context, pageID string) (bool, error) 
 		}
 	}
 	for i, v := range versions {
-		if err := insertVersion(ctx, tx, pageID, i+1, v.captureID, v.at, v.doc); err != nil {
+		if err := s.insertVersion(ctx, tx, pageID, i+1, v.captureID, v.at, v.doc); err != nil {
 			return false, fmt.Errorf("archive: reextract %s: %w", pageID, err)
 		}
 	}

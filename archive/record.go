@@ -91,7 +91,7 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 
 	if c.Source != "" {
 		var n int
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM captures WHERE source = ? AND source != ''`, c.Source).Scan(&n); err != nil {
+		if err := s.queryRow(ctx, nil, qSourceSeen, c.Source).Scan(&n); err != nil {
 			return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
 		}
 		if n > 0 {
@@ -147,16 +147,16 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 		return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
 	}
 	defer tx.Rollback()
-	if res.CaptureID, err = insertCapture(ctx, tx, canon, c.Site, row); err != nil {
+	if res.CaptureID, err = s.insertCapture(ctx, tx, canon, c.Site, row); err != nil {
 		return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
 	}
 	var latest string
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(captured_at), '') FROM versions WHERE page_id = ?`, res.PageID).Scan(&latest); err != nil {
+	if err := s.queryRow(ctx, tx, qLatestVersionTime, res.PageID).Scan(&latest); err != nil {
 		return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
 	}
 	late := doc != nil && latest > c.Time.Format(timeLayout)
 	if !late {
-		if res.Version, res.NewVersion, err = addVersion(ctx, tx, res.PageID, res.CaptureID, c.Time, doc); err != nil {
+		if res.Version, res.NewVersion, err = s.addVersion(ctx, tx, res.PageID, res.CaptureID, c.Time, doc); err != nil {
 			return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
 		}
 	}
@@ -169,12 +169,37 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 		if res.NewVersion, err = s.reextractPage(ctx, res.PageID); err != nil {
 			return res, fmt.Errorf("archive: record %s: rebuild versions: %w", c.URL, err)
 		}
-		if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM versions WHERE page_id = ?`, res.PageID).Scan(&res.Version); err != nil {
+		if err := s.queryRow(ctx, nil, `SELECT coalesce(max(version), 0) FROM versions WHERE page_id = ?`, res.PageID).Scan(&res.Version); err != nil {
 			return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
 		}
 	}
 	return res, nil
 }
+
+// The statements Record runs for every capture, prepared once at open.
+const (
+	qSourceSeen        = `SELECT count(*) FROM captures WHERE source = ? AND source != ''`
+	qLatestVersionTime = `SELECT coalesce(max(captured_at), '') FROM versions WHERE page_id = ?`
+	qLastPayload       = `
+		SELECT capture_id, payload_digest, status, truncated, record_id, url, captured_at, payload_capture
+		FROM captures WHERE page_id = ? AND outcome IN ('new', 'revisit', 'not_modified') AND captured_at <= ?
+		ORDER BY captured_at DESC, capture_id DESC LIMIT 1`
+	qCaptureByID = `SELECT capture_id, status, truncated, record_id, url, captured_at FROM captures WHERE capture_id = ?`
+	qUpsertPage  = `
+		INSERT INTO pages (page_id, url, site, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (page_id) DO UPDATE SET
+			first_seen = min(pages.first_seen, excluded.first_seen),
+			last_seen = max(pages.last_seen, excluded.last_seen),
+			site = CASE WHEN excluded.site != '' THEN excluded.site ELSE pages.site END`
+	qInsertCapture = `
+		INSERT INTO captures (page_id, captured_at, url, status, etag, last_modified, content_type, payload_digest,
+			outcome, error, truncated, warc_file, warc_offset, warc_length, record_id, payload_capture, source)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	qLatestVersion = `SELECT version, content_hash FROM versions WHERE page_id = ? ORDER BY version DESC LIMIT 1`
+)
+
+// hotQueries are prepared when a writable Store opens.
+var hotQueries = []string{qSourceSeen, qLatestVersionTime, qLastPayload, qCaptureByID, qUpsertPage, qInsertCapture, qLatestVersion}
 
 // timeLayout writes catalog times in UTC with a fixed width, so that
 // their text sorts as the times do.
@@ -216,10 +241,7 @@ type prevCapture struct {
 func (s *Store) lastPayloadCapture(ctx context.Context, pageID string, t time.Time) (*prevCapture, error) {
 	var p prevCapture
 	var payload sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `
-		SELECT capture_id, payload_digest, status, truncated, record_id, url, captured_at, payload_capture
-		FROM captures WHERE page_id = ? AND outcome IN ('new', 'revisit', 'not_modified') AND captured_at <= ?
-		ORDER BY captured_at DESC, capture_id DESC LIMIT 1`, pageID, t.UTC().Format(timeLayout)).Scan(&p.id, &p.digest, &p.status, &p.truncated, &p.recordID, &p.url, &p.at, &payload)
+	err := s.queryRow(ctx, nil, qLastPayload, pageID, t.UTC().Format(timeLayout)).Scan(&p.id, &p.digest, &p.status, &p.truncated, &p.recordID, &p.url, &p.at, &payload)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -228,7 +250,7 @@ func (s *Store) lastPayloadCapture(ctx context.Context, pageID string, t time.Ti
 	}
 	if payload.Valid {
 		// A revisit: point at the record that holds the payload.
-		err = s.db.QueryRowContext(ctx, `SELECT capture_id, status, truncated, record_id, url, captured_at FROM captures WHERE capture_id = ?`, payload.Int64).
+		err = s.queryRow(ctx, nil, qCaptureByID, payload.Int64).
 			Scan(&p.id, &p.status, &p.truncated, &p.recordID, &p.url, &p.at)
 		if err != nil {
 			return nil, fmt.Errorf("archive: last capture of %s: %w", pageID, err)
@@ -237,14 +259,9 @@ func (s *Store) lastPayloadCapture(ctx context.Context, pageID string, t time.Ti
 	return &p, nil
 }
 
-func insertCapture(ctx context.Context, tx *sql.Tx, canon, site string, r captureRow) (int64, error) {
+func (s *Store) insertCapture(ctx context.Context, tx *sql.Tx, canon, site string, r captureRow) (int64, error) {
 	at := r.at.UTC().Format(timeLayout)
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO pages (page_id, url, site, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (page_id) DO UPDATE SET
-			first_seen = min(pages.first_seen, excluded.first_seen),
-			last_seen = max(pages.last_seen, excluded.last_seen),
-			site = CASE WHEN excluded.site != '' THEN excluded.site ELSE pages.site END`,
+	if _, err := s.exec(ctx, tx, qUpsertPage,
 		r.pageID, canon, site, at, at); err != nil {
 		return 0, err
 	}
@@ -256,10 +273,7 @@ func insertCapture(ctx context.Context, tx *sql.Tx, canon, site string, r captur
 	if r.truncated {
 		truncated = 1
 	}
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO captures (page_id, captured_at, url, status, etag, last_modified, content_type, payload_digest,
-			outcome, error, truncated, warc_file, warc_offset, warc_length, record_id, payload_capture, source)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	res, err := s.exec(ctx, tx, qInsertCapture,
 		r.pageID, at, r.url, r.status, r.etag, r.lastModified, r.contentType, r.digest,
 		string(r.outcome), r.errText, truncated, r.warcFile, r.warcOffset, r.warcLength, r.recordID, payload, r.source)
 	if err != nil {
@@ -270,10 +284,10 @@ func insertCapture(ctx context.Context, tx *sql.Tx, canon, site string, r captur
 
 // addVersion stores doc as the page's next version when its content hash
 // differs from the latest version's, and returns the latest version.
-func addVersion(ctx context.Context, tx *sql.Tx, pageID string, captureID int64, at time.Time, doc *extract.Document) (int, bool, error) {
+func (s *Store) addVersion(ctx context.Context, tx *sql.Tx, pageID string, captureID int64, at time.Time, doc *extract.Document) (int, bool, error) {
 	var latest int
 	var hash string
-	err := tx.QueryRowContext(ctx, `SELECT version, content_hash FROM versions WHERE page_id = ? ORDER BY version DESC LIMIT 1`, pageID).Scan(&latest, &hash)
+	err := s.queryRow(ctx, tx, qLatestVersion, pageID).Scan(&latest, &hash)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, false, err
 	}
@@ -281,18 +295,18 @@ func addVersion(ctx context.Context, tx *sql.Tx, pageID string, captureID int64,
 		return latest, false, nil
 	}
 	v := latest + 1
-	if err := insertVersion(ctx, tx, pageID, v, captureID, at, doc); err != nil {
+	if err := s.insertVersion(ctx, tx, pageID, v, captureID, at, doc); err != nil {
 		return 0, false, err
 	}
 	return v, true, nil
 }
 
-func insertVersion(ctx context.Context, tx *sql.Tx, pageID string, v int, captureID int64, at time.Time, doc *extract.Document) error {
+func (s *Store) insertVersion(ctx context.Context, tx *sql.Tx, pageID string, v int, captureID int64, at time.Time, doc *extract.Document) error {
 	body, err := json.Marshal(doc)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `
+	if _, err := s.exec(ctx, tx, `
 		INSERT INTO versions (page_id, version, capture_id, captured_at, content_hash, extractor_version,
 			title, page_number, updated, published, qa_count, document)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -302,14 +316,14 @@ func insertVersion(ctx context.Context, tx *sql.Tx, pageID string, v int, captur
 	}
 	for si, sec := range doc.Sections {
 		intro, _ := json.Marshal(sec.Intro)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sections (page_id, version, section_index, heading, intro) VALUES (?, ?, ?, ?, ?)`,
+		if _, err := s.exec(ctx, tx, `INSERT INTO sections (page_id, version, section_index, heading, intro) VALUES (?, ?, ?, ?, ?)`,
 			pageID, v, si, sec.Heading, string(intro)); err != nil {
 			return err
 		}
 		for qi, q := range sec.QA {
 			answer, _ := json.Marshal(q.Answer)
 			notes, _ := json.Marshal(q.Notes)
-			if _, err := tx.ExecContext(ctx, `INSERT INTO qa (page_id, version, section_index, qa_index, question, question_key, answer, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			if _, err := s.exec(ctx, tx, `INSERT INTO qa (page_id, version, section_index, qa_index, question, question_key, answer, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 				pageID, v, si, qi, q.Question, q.QuestionKey, string(answer), string(notes)); err != nil {
 				return err
 			}

@@ -41,6 +41,7 @@ type Store struct {
 	warc   *gowarc.WarcFileWriter
 	opts   Options
 	closed atomic.Bool
+	stmts  stmts
 }
 
 // WARCDir is where an archive keeps its WARC files.
@@ -69,7 +70,12 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		l.release()
 		return nil, err
 	}
-	if err := s.repair(ctx); err != nil {
+	err = s.repair(ctx)
+	if err == nil {
+		err = s.prepare(ctx, hotQueries...)
+	}
+	if err != nil {
+		s.stmts.close()
 		s.db.Close()
 		l.release()
 		return nil, err
@@ -104,6 +110,7 @@ func (s *Store) Close() error {
 	if s.warc != nil {
 		errs = append(errs, s.warc.Close())
 	}
+	s.stmts.close()
 	if s.db != nil {
 		errs = append(errs, s.db.Close())
 	}
