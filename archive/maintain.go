@@ -31,7 +31,7 @@ func (p Problem) String() string {
 func (s *Store) Verify(ctx context.Context) (checked int, problems []Problem, err error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT c.capture_id, c.url, c.outcome, c.warc_file, c.warc_offset, c.warc_length, c.record_id, c.payload_digest,
-			c.payload_capture IS NULL OR p.capture_id IS NOT NULL, c.payload_capture IS NULL
+			c.payload_capture IS NULL OR p.capture_id IS NOT NULL, c.payload_capture IS NULL, coalesce(p.record_id, '')
 		FROM captures c LEFT JOIN captures p ON p.capture_id = c.payload_capture
 		WHERE c.outcome != 'error' ORDER BY c.capture_id`)
 	if err != nil {
@@ -46,7 +46,8 @@ func (s *Store) Verify(ctx context.Context) (checked int, problems []Problem, er
 		var outcome, recordID, digest string
 		var length int64
 		var payloadOK, ownRecord bool
-		if err := rows.Scan(&p.CaptureID, &p.URL, &outcome, &p.File, &p.Offset, &length, &recordID, &digest, &payloadOK, &ownRecord); err != nil {
+		var refersTo string
+		if err := rows.Scan(&p.CaptureID, &p.URL, &outcome, &p.File, &p.Offset, &length, &recordID, &digest, &payloadOK, &ownRecord, &refersTo); err != nil {
 			return checked, problems, fmt.Errorf("archive: verify: %w", err)
 		}
 		checked++
@@ -81,14 +82,16 @@ func (s *Store) Verify(ctx context.Context) (checked int, problems []Problem, er
 		if ownRecord {
 			want = gowarc.Response
 		}
-		if err := s.checkRecord(p.File, p.Offset, recordID, want); err != nil {
+		if err := s.checkRecord(p.File, p.Offset, recordID, want, refersTo); err != nil {
 			fail("%v", err)
 		}
 	}
 	return checked, problems, rows.Err()
 }
 
-func (s *Store) checkRecord(file string, offset int64, recordID string, want gowarc.RecordType) error {
+// checkRecord checks the record at offset: its id, its type and, for a
+// revisit, that it refers to the record holding its payload.
+func (s *Store) checkRecord(file string, offset int64, recordID string, want gowarc.RecordType, refersTo string) error {
 	r, rec, validation, err := recordAt(s.warcPath(file), offset)
 	if err != nil {
 		return err
@@ -100,6 +103,9 @@ func (s *Store) checkRecord(file string, offset int64, recordID string, want gow
 	}
 	if rec.Type() != want {
 		return fmt.Errorf("record %s is a %s, not a %s", recordID, rec.Type(), want)
+	}
+	if got := rec.WarcHeader().GetId(gowarc.WarcRefersTo); want == gowarc.Revisit && got != refersTo {
+		return fmt.Errorf("revisit %s refers to %s, but its payload is in %s", recordID, got, refersTo)
 	}
 	if validation != nil && !validation.Valid() {
 		return fmt.Errorf("record %s: %s", recordID, validation)
