@@ -68,7 +68,7 @@ func scanFold(s string) (inert, spaces bool) {
 			if !nfkcInert(r) || variant(r) != r {
 				return false, spaces
 			}
-			if c <= 0xE3 { // U+1680, U+2000–U+205F and U+3000 hold the spaces
+			if r == 0x3000 || r == 0x1680 || (r >= 0x2000 && r <= 0x205F) { // where the spaces are
 				spaces = spaces || unicode.IsSpace(r)
 			}
 			i += 3
