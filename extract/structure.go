@@ -29,10 +29,11 @@ func questionLike(s string) bool { return containsAny(s, questionWords) }
 
 // buildSections turns the content blocks into sections and Q&A.
 //
-// Section headings are the content's highest heading level (the title
-// excepted). Questions are headings one level down — when most of them
-// read as questions, otherwise they are sub-headings — dt/dd pairs,
-// Q./A.-prefixed paragraphs, and rows of two-column question tables.
+// Question headings are at the level where most headings read as
+// questions (headingLevels); section headings at the nearest level above,
+// and any higher level starts sections too. Questions are also dt/dd
+// pairs, Q./A.-prefixed paragraphs, and rows of two-column question
+// tables. Headings over nothing but links are navigation.
 // Text before any question is intro; 【注】 paragraphs are notes of the
 // question they follow. A page with no question at all has no sections:
 // its text is the intro.
