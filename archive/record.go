@@ -43,6 +43,11 @@ type Capture struct {
 	// connection. It is recorded as an error capture.
 	Err error
 
+	// Document is the payload's extraction when the caller has it
+	// already (the crawler extracts every page for its links); nil makes
+	// Record extract the payload itself when it is new.
+	Document *extract.Document
+
 	// Source identifies an imported record ("file.warc.gz#<urn:uuid:…>");
 	// a capture with a Source already in the catalog is skipped.
 	Source string
@@ -75,10 +80,13 @@ type Result struct {
 // server-not-modified revisit for a 304), written through to the file
 // before the catalog transaction commits; then the catalog rows, and a new
 // version when the extracted content differs from the page's latest.
+// It is safe for concurrent use; captures are written one at a time.
 func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 	if s.warc == nil {
 		return Result{}, errors.New("archive: read-only store")
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	canon, err := CanonicalURL(c.URL)
 	if err != nil {
 		return Result{}, fmt.Errorf("archive: record %s: %w", c.URL, err)
@@ -139,7 +147,10 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 	// capture already extracted.
 	var doc *extract.Document
 	if row.outcome == OutcomeNew && c.Status == http.StatusOK && !c.Truncated {
-		doc, res.ExtractErr = extract.Extract(c.Body, c.URL, row.contentType)
+		doc = c.Document
+		if doc == nil {
+			doc, res.ExtractErr = extract.Extract(c.Body, c.URL, row.contentType)
+		}
 	}
 
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -196,10 +207,14 @@ const (
 			outcome, error, truncated, warc_file, warc_offset, warc_length, record_id, payload_capture, source)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qLatestVersion = `SELECT version, content_hash FROM versions WHERE page_id = ? ORDER BY version DESC LIMIT 1`
+	qValidators    = `
+		SELECT etag, last_modified FROM captures
+		WHERE page_id = ? AND status IN (200, 304) AND truncated = 0 AND (etag != '' OR last_modified != '')
+		ORDER BY captured_at DESC, capture_id DESC LIMIT 1`
 )
 
 // hotQueries are prepared when a writable Store opens.
-var hotQueries = []string{qSourceSeen, qLatestVersionTime, qLastPayload, qCaptureByID, qUpsertPage, qInsertCapture, qLatestVersion}
+var hotQueries = []string{qSourceSeen, qLatestVersionTime, qLastPayload, qCaptureByID, qUpsertPage, qInsertCapture, qLatestVersion, qValidators}
 
 // timeLayout writes catalog times in UTC with a fixed width, so that
 // their text sorts as the times do.

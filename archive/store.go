@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -42,6 +43,9 @@ type Store struct {
 	opts   Options
 	closed atomic.Bool
 	stmts  stmts
+	// mu serialises Record: one WARC writer and one catalog transaction
+	// at a time, while crawls of several sites call it concurrently.
+	mu sync.Mutex
 }
 
 // WARCDir is where an archive keeps its WARC files.
@@ -106,6 +110,8 @@ func (s *Store) Close() error {
 	if !s.closed.CompareAndSwap(false, true) {
 		return nil
 	}
+	s.mu.Lock() // let a Record under way finish
+	defer s.mu.Unlock()
 	var errs []error
 	if s.warc != nil {
 		errs = append(errs, s.warc.Close())

@@ -124,6 +124,7 @@ type page struct {
 	totalText     int // bytes of non-link text in all blocks
 	head          *html.Node
 	jsonLD        []string // <script type="application/ld+json"> bodies
+	pageLinks     []Link   // every <a href>, in page order
 }
 
 func headingLevel(a atom.Atom) int {

@@ -33,6 +33,16 @@ type Document struct {
 	// Charset is the encoding the page was decoded from. It is not part of
 	// the JSON contract.
 	Charset string `json:"-"`
+	// Links are the page's <a href> links, menus included, in page order.
+	// The crawler follows them; they are not part of the JSON contract.
+	Links []Link `json:"-"`
+}
+
+// Link is one <a href> of a page: the href as written (resolve it against
+// the page URL) and the link's text.
+type Link struct {
+	Href string
+	Text string
 }
 
 // Section is one interviewee block: a heading, the text before its first

@@ -155,6 +155,7 @@ func (a *analysis) contentBlocks(fn func(i int, b *block)) {
 // JSON has [] rather than null.
 func (a *analysis) finish() {
 	d := a.doc
+	d.Links = a.pageLinks
 	if d.Breadcrumbs == nil {
 		d.Breadcrumbs = []string{}
 	}

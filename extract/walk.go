@@ -36,6 +36,7 @@ type walker struct {
 	arena        strings.Builder
 	refs         []lineRef
 	links        []link
+	outlinks     []link // every <a href> of the page, for Document.Links
 	lineFirst    int // where the current line's text starts in arena; -1 before any
 	lineEnd      int // where it ends, blanks at the end excluded
 	pendingSpace bool
@@ -59,6 +60,7 @@ func walkPage(root *html.Node, sizeHint int) *page {
 	// and their text to some 60% of their bytes.
 	w.blocks = make([]block, 0, sizeHint/160+16)
 	w.links = make([]link, 0, sizeHint/160+16)
+	w.outlinks = make([]link, 0, sizeHint/160+16)
 	w.refs = make([]lineRef, 0, sizeHint/100+16)
 	w.arena.Grow(sizeHint * 2 / 3)
 	w.lineFirst = -1
@@ -108,6 +110,10 @@ func (w *walker) materialize() {
 	for i := range w.links {
 		l := &w.links[i]
 		l.text = strings.TrimFunc(text[l.start:l.end], isBlank)
+	}
+	w.pageLinks = make([]Link, len(w.outlinks))
+	for i, l := range w.outlinks {
+		w.pageLinks[i] = Link{Href: l.href, Text: strings.TrimFunc(text[l.start:l.end], isBlank)}
 	}
 	cells := make([][]string, ncells)
 	for i := range w.blocks {
@@ -219,7 +225,9 @@ func (w *walker) exit(n *html.Node) {
 	}
 	if n == w.link {
 		if w.linkHref != "" {
-			w.links = append(w.links, link{href: w.linkHref, start: w.linkStart, end: w.arena.Len()})
+			l := link{href: w.linkHref, start: w.linkStart, end: w.arena.Len()}
+			w.links = append(w.links, l)
+			w.outlinks = append(w.outlinks, l)
 		}
 		w.link, w.linkHref = nil, ""
 	}

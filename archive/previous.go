@@ -1,0 +1,61 @@
+package archive
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Validators are what a conditional request sends back to the server: the
+// ETag and Last-Modified of the page's last complete capture.
+type Validators struct {
+	ETag         string
+	LastModified string
+}
+
+// Validators returns the validators of the page's latest complete 200 or
+// 304 capture that carried any, or none for a page never seen. A stale
+// validator only costs a full response, never a missed change.
+func (s *Store) Validators(ctx context.Context, rawURL string) (Validators, error) {
+	canon, err := CanonicalURL(rawURL)
+	if err != nil {
+		return Validators{}, fmt.Errorf("archive: validators of %s: %w", rawURL, err)
+	}
+	var v Validators
+	err = s.queryRow(ctx, nil, qValidators, PageID(canon)).Scan(&v.ETag, &v.LastModified)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return Validators{}, fmt.Errorf("archive: validators of %s: %w", rawURL, err)
+	}
+	return v, nil
+}
+
+// LastBody returns the payload of the page's latest capture and its
+// Content-Type, read back from the WARC file: what a 304 answer means.
+// It gives ErrNotFound for a page with no stored payload.
+func (s *Store) LastBody(ctx context.Context, rawURL string) (body []byte, contentType string, err error) {
+	canon, err := CanonicalURL(rawURL)
+	if err != nil {
+		return nil, "", fmt.Errorf("archive: last body of %s: %w", rawURL, err)
+	}
+	prev, err := s.lastPayloadCapture(ctx, PageID(canon), time.Now().Add(100*365*24*time.Hour))
+	if err != nil {
+		return nil, "", err
+	}
+	if prev == nil {
+		return nil, "", fmt.Errorf("%w: no stored payload for %s", ErrNotFound, rawURL)
+	}
+	var file, recordID, digest string
+	var offset int64
+	err = s.db.QueryRowContext(ctx, `SELECT warc_file, warc_offset, record_id, payload_digest, content_type FROM captures WHERE capture_id = ?`, prev.id).
+		Scan(&file, &offset, &recordID, &digest, &contentType)
+	if err != nil {
+		return nil, "", fmt.Errorf("archive: last body of %s: %w", rawURL, err)
+	}
+	body, err = s.readPayload(file, offset, recordID, digest)
+	if err != nil {
+		return nil, "", fmt.Errorf("archive: last body of %s: %w", rawURL, err)
+	}
+	return body, contentType, nil
+}
