@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"text/tabwriter"
 
 	"github.com/staffvoice/staffvoice/archive"
@@ -41,13 +42,18 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(versions)
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	return printHistory(e.stdout, versions, caps)
+}
+
+// printHistory prints a page's versions and a line about its captures.
+func printHistory(w io.Writer, versions []archive.VersionInfo, caps archive.CaptureSummary) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "VERSION\tCAPTURED AT\tUPDATED\tQ&A\tCONTENT HASH")
 	for _, v := range versions {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\n", v.Version, v.CapturedAt, orDash(v.Updated), v.QACount, v.ContentHash)
 	}
 	tw.Flush()
-	_, err = fmt.Fprintf(e.stdout, "\n%d captures from %s to %s: %d new payloads, %d unchanged (revisit), %d not modified (304), %d errors\n",
+	_, err := fmt.Fprintf(w, "%d captures from %s to %s: %d new payloads, %d unchanged (revisit), %d not modified (304), %d errors\n",
 		caps.Total, caps.First, caps.Last, caps.New, caps.Revisit, caps.NotModified, caps.Error)
 	return err
 }

@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/staffvoice/staffvoice/archive"
+	"github.com/staffvoice/staffvoice/config"
 )
 
 // Exit codes, documented in the README.
@@ -42,6 +43,8 @@ type env struct {
 }
 
 var commands = []command{
+	{"demo", "crawl a bundled site twice, offline, and show what changed", runDemo},
+	{"crawl", "crawl the configured sites, or archive the URLs given", runCrawl},
 	{"extract", "print the structured content of one saved page", runExtract},
 	{"import", "add the HTTP responses of WARC files made by other tools", runImport},
 	{"history", "list the versions and captures of a page", runHistory},
@@ -76,6 +79,9 @@ func run(args []string, e *env) int {
 			return exitOK
 		case errors.Is(err, errUsage):
 			fmt.Fprintf(e.stderr, "staffvoice %s: %v\n", c.name, err)
+			return exitUsage
+		case errors.As(err, new(*config.Error)):
+			fmt.Fprintf(e.stderr, "staffvoice %s: bad configuration:\n%v\n", c.name, err)
 			return exitUsage
 		case errors.Is(err, archive.ErrLocked):
 			fmt.Fprintf(e.stderr, "staffvoice %s: %v\n", c.name, err)
