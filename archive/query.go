@@ -188,3 +188,35 @@ func recordAt(path string, offset int64) (r *gowarc.WarcFileReader, rec gowarc.W
 	}
 	return reader, rec, v, nil
 }
+
+// PageInfo is one page of the archive.
+type PageInfo struct {
+	URL       string `json:"url"`
+	Site      string `json:"site"`
+	FirstSeen string `json:"first_seen"`
+	LastSeen  string `json:"last_seen"`
+	Versions  int    `json:"versions"`
+}
+
+// Pages lists the archive's pages by URL.
+func (s *Store) Pages(ctx context.Context) ([]PageInfo, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT p.url, p.site, p.first_seen, p.last_seen, (SELECT count(*) FROM versions v WHERE v.page_id = p.page_id)
+		FROM pages p ORDER BY p.url`)
+	if err != nil {
+		return nil, fmt.Errorf("archive: pages: %w", err)
+	}
+	defer rows.Close()
+	var pages []PageInfo
+	for rows.Next() {
+		var p PageInfo
+		if err := rows.Scan(&p.URL, &p.Site, &p.FirstSeen, &p.LastSeen, &p.Versions); err != nil {
+			return nil, fmt.Errorf("archive: pages: %w", err)
+		}
+		pages = append(pages, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("archive: pages: %w", err)
+	}
+	return pages, nil
+}

@@ -205,9 +205,9 @@ func TestCrawlArchivesPagesAndFollowsScope(t *testing.T) {
 	ts := newTestSite(t)
 	ts.html("/saiyo/", page("職員採用",
 		"先輩職員の声（管理職）|/saiyo/a.html", // archived for its link text
-		"/saiyo/koe/b.html",               // archived for its URL
-		"募集案内|/saiyo/boshu.html",          // followed, not archived
-		"くらし|/kurashi/",                   // out of scope
+		"/saiyo/koe/b.html",      // archived for its URL
+		"募集案内|/saiyo/boshu.html", // followed, not archived
+		"くらし|/kurashi/",          // out of scope
 		"外部|https://www.example.org/koe.html",
 		"メール|mailto:jinji@example.jp",
 		"#top"))

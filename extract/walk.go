@@ -37,8 +37,8 @@ type walker struct {
 	refs         []lineRef
 	links        []link
 	outlinks     []link // every <a href> of the page, for Document.Links
-	lineFirst    int // where the current line's text starts in arena; -1 before any
-	lineEnd      int // where it ends, blanks at the end excluded
+	lineFirst    int    // where the current line's text starts in arena; -1 before any
+	lineEnd      int    // where it ends, blanks at the end excluded
 	pendingSpace bool
 	link         *html.Node
 	linkHref     string
