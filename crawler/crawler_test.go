@@ -765,3 +765,20 @@ func TestCancelStopsFetchingAndLeavesAVerifiedArchive(t *testing.T) {
 	}
 	verifyClean(t, dir)
 }
+
+func TestNotModifiedHubStillLeadsToItsLinks(t *testing.T) {
+	// The hub is archived (its URL matches pages) and followed (it is
+	// under /saiyo/). On the second crawl it answers 304: its links come
+	// from the payload the archive holds.
+	ts := newTestSite(t)
+	modified := time.Date(2021, 2, 2, 9, 0, 0, 0, time.UTC)
+	ts.handle("/saiyo/koe/", conditional("nginx", []byte(page("職員の声一覧", "/saiyo/koe/a.html")), modified))
+	ts.handle("/saiyo/koe/a.html", conditional("nginx", []byte(page("職員の声A")), modified))
+	dir := t.TempDir()
+	site := testSiteConfig(ts, ts.url("/saiyo/koe/"))
+	crawlInto(t, dir, testOptions(nil), site)
+	sum := crawlInto(t, dir, testOptions(nil), site)
+	if ts.hitsOf("/saiyo/koe/a.html") != 2 || sum.Total.NotModified != 2 {
+		t.Errorf("second crawl: %d fetches of the linked page, stats %+v", ts.hitsOf("/saiyo/koe/a.html"), sum.Total)
+	}
+}
