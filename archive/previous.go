@@ -9,15 +9,15 @@ import (
 )
 
 // Validators are what a conditional request sends back to the server: the
-// ETag and Last-Modified of the page's last complete capture.
+// ETag and Last-Modified of the page's last complete 200 capture.
 type Validators struct {
 	ETag         string
 	LastModified string
 }
 
-// Validators returns the validators of the page's latest complete 200 or
-// 304 capture that carried any, or none for a page never seen. A stale
-// validator only costs a full response, never a missed change.
+// Validators returns the validators of the page's latest complete 200
+// capture (none when it carried none, or for a page never seen), the
+// capture a 304 answer then refers to.
 func (s *Store) Validators(ctx context.Context, rawURL string) (Validators, error) {
 	canon, err := CanonicalURL(rawURL)
 	if err != nil {
@@ -31,15 +31,16 @@ func (s *Store) Validators(ctx context.Context, rawURL string) (Validators, erro
 	return v, nil
 }
 
-// LastBody returns the payload of the page's latest capture and its
-// Content-Type, read back from the WARC file: what a 304 answer means.
+// LastBody returns the payload of the page's latest complete 200 capture
+// and its Content-Type, read back from the WARC file: what a 304 answer
+// means.
 // It gives ErrNotFound for a page with no stored payload.
 func (s *Store) LastBody(ctx context.Context, rawURL string) (body []byte, contentType string, err error) {
 	canon, err := CanonicalURL(rawURL)
 	if err != nil {
 		return nil, "", fmt.Errorf("archive: last body of %s: %w", rawURL, err)
 	}
-	prev, err := s.lastPayloadCapture(ctx, PageID(canon), time.Now().Add(100*365*24*time.Hour))
+	prev, err := s.lastPayloadCapture(ctx, qLastOK, PageID(canon), time.Now().Add(100*365*24*time.Hour))
 	if err != nil {
 		return nil, "", err
 	}

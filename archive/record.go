@@ -107,7 +107,14 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 			return res, nil
 		}
 	}
-	prev, err := s.lastPayloadCapture(ctx, res.PageID, c.Time)
+	// A 304 means the payload of the last complete 200, the capture the
+	// validators came from (see Validators); anything else compares
+	// with the last payload of any status.
+	query := qLastPayload
+	if c.Err == nil && c.Status == http.StatusNotModified {
+		query = qLastOK
+	}
+	prev, err := s.lastPayloadCapture(ctx, query, res.PageID, c.Time)
 	if err != nil {
 		return res, err
 	}
@@ -195,6 +202,10 @@ const (
 		SELECT capture_id, payload_digest, status, truncated, record_id, url, captured_at, payload_capture
 		FROM captures WHERE page_id = ? AND outcome IN ('new', 'revisit', 'not_modified') AND captured_at <= ?
 		ORDER BY captured_at DESC, capture_id DESC LIMIT 1`
+	qLastOK = `
+		SELECT capture_id, payload_digest, status, truncated, record_id, url, captured_at, payload_capture
+		FROM captures WHERE page_id = ? AND status = 200 AND truncated = 0 AND outcome IN ('new', 'revisit') AND captured_at <= ?
+		ORDER BY captured_at DESC, capture_id DESC LIMIT 1`
 	qCaptureByID = `SELECT capture_id, status, truncated, record_id, url, captured_at FROM captures WHERE capture_id = ?`
 	qUpsertPage  = `
 		INSERT INTO pages (page_id, url, site, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
@@ -209,12 +220,12 @@ const (
 	qLatestVersion = `SELECT version, content_hash FROM versions WHERE page_id = ? ORDER BY version DESC LIMIT 1`
 	qValidators    = `
 		SELECT etag, last_modified FROM captures
-		WHERE page_id = ? AND status IN (200, 304) AND truncated = 0 AND (etag != '' OR last_modified != '')
+		WHERE page_id = ? AND status = 200 AND truncated = 0 AND outcome IN ('new', 'revisit')
 		ORDER BY captured_at DESC, capture_id DESC LIMIT 1`
 )
 
 // hotQueries are prepared when a writable Store opens.
-var hotQueries = []string{qSourceSeen, qLatestVersionTime, qLastPayload, qCaptureByID, qUpsertPage, qInsertCapture, qLatestVersion, qValidators}
+var hotQueries = []string{qSourceSeen, qLatestVersionTime, qLastPayload, qLastOK, qCaptureByID, qUpsertPage, qInsertCapture, qLatestVersion, qValidators}
 
 // timeLayout writes catalog times in UTC with a fixed width, so that
 // their text sorts as the times do.
@@ -251,12 +262,13 @@ type prevCapture struct {
 }
 
 // lastPayloadCapture returns the page's last capture at or before t that
-// holds or refers to a payload: captures are ordered by time, so that an
-// import of an older WARC file fits in its place.
-func (s *Store) lastPayloadCapture(ctx context.Context, pageID string, t time.Time) (*prevCapture, error) {
+// query (qLastPayload or qLastOK) picks, resolved to the capture holding
+// its payload. Captures are ordered by time, so that an import of an older
+// WARC file fits in its place.
+func (s *Store) lastPayloadCapture(ctx context.Context, query, pageID string, t time.Time) (*prevCapture, error) {
 	var p prevCapture
 	var payload sql.NullInt64
-	err := s.queryRow(ctx, nil, qLastPayload, pageID, t.UTC().Format(timeLayout)).Scan(&p.id, &p.digest, &p.status, &p.truncated, &p.recordID, &p.url, &p.at, &payload)
+	err := s.queryRow(ctx, nil, query, pageID, t.UTC().Format(timeLayout)).Scan(&p.id, &p.digest, &p.status, &p.truncated, &p.recordID, &p.url, &p.at, &payload)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

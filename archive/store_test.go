@@ -277,3 +277,48 @@ func TestCatalogSettingsAndRotation(t *testing.T) {
 		t.Fatalf("verify: %v %v", problems, err)
 	}
 }
+
+// TestNotModifiedRefersToTheLast200 checks that a 304 after an error
+// answer means the last complete 200, whose validators were sent.
+func TestNotModifiedRefersToTheLast200(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, t.TempDir())
+	const u = "https://www.city.example.lg.jp/saiyo/koe.html"
+	ok := htmlCapture(u, nerimaPage(t))
+	ok.Header.Set("ETag", `"A"`)
+	ok.Header.Set("Last-Modified", "Tue, 02 Feb 2021 00:00:00 GMT")
+	first := record(t, s, ok)
+
+	v, err := s.Validators(ctx, u)
+	if err != nil || v.ETag != `"A"` || v.LastModified != "Tue, 02 Feb 2021 00:00:00 GMT" {
+		t.Fatalf("validators %+v %v", v, err)
+	}
+	gone := Capture{URL: u, Status: 404, Header: http.Header{"Content-Type": {"text/plain"}}, Body: []byte("maintenance\n")}
+	record(t, s, gone)
+	if v2, _ := s.Validators(ctx, u); v2 != v {
+		t.Errorf("validators after a 404: %+v, want those of the 200", v2)
+	}
+	cut := htmlCapture(u, nerimaPage(t)[:1000])
+	cut.Truncated = true
+	cut.Header.Set("ETag", `"B"`)
+	record(t, s, cut)
+	if v2, _ := s.Validators(ctx, u); v2 != v {
+		t.Errorf("validators after a truncated 200: %+v, want those of the complete one", v2)
+	}
+
+	nm := record(t, s, Capture{URL: u, Status: 304, Header: http.Header{"ETag": {`"A"`}}})
+	if nm.Outcome != OutcomeNotModified || nm.Version != first.Version || nm.NewVersion {
+		t.Errorf("304: %+v", nm)
+	}
+	var payload int64
+	if err := s.db.QueryRowContext(ctx, `SELECT payload_capture FROM captures WHERE capture_id = ?`, nm.CaptureID).Scan(&payload); err != nil || payload != first.CaptureID {
+		t.Errorf("the 304 refers to capture %d (%v), want the 200's %d", payload, err, first.CaptureID)
+	}
+	body, ct, err := s.LastBody(ctx, u)
+	if err != nil || string(body) != string(nerimaPage(t)) || ct != "text/html" {
+		t.Errorf("LastBody: %d bytes, %q, %v", len(body), ct, err)
+	}
+	if n, problems, err := s.Verify(ctx); err != nil || len(problems) > 0 {
+		t.Errorf("verify %d: %v %v", n, problems, err)
+	}
+}

@@ -398,25 +398,34 @@ func (v *validator) integer(path string, n, dst *int, lo, hi int) {
 }
 
 func (v *validator) size(path string, value any, dst *int64) {
+	var n int64
 	switch x := value.(type) {
 	case nil:
+		return
 	case int64:
-		if x <= 0 {
-			v.errorf(path, "must be greater than zero, got %d", x)
-			return
-		}
-		*dst = x
+		n = x
 	case string:
-		n, err := parseSize(x)
-		if err != nil {
+		var err error
+		if n, err = parseSize(x); err != nil {
 			v.errorf(path, "%v", err)
 			return
 		}
-		*dst = n
 	default:
 		v.errorf(path, "must be a size such as \"10MB\" or a number of bytes, not %s", kindName(v.pos.at[path].kind))
+		return
+	}
+	switch {
+	case n <= 0:
+		v.errorf(path, "must be greater than zero, got %d", n)
+	case n > maxBody:
+		v.errorf(path, "must be at most 1GiB (a body is held in memory whole), got %d bytes", n)
+	default:
+		*dst = n
 	}
 }
+
+// maxBody is the largest max_body: the crawler holds a body in memory.
+const maxBody = 1 << 30
 
 // parseSize parses a byte count: a whole number with an optional unit, B,
 // KB, MB, GB (powers of 1000) or KiB, MiB, GiB (powers of 1024), in any

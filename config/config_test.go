@@ -375,6 +375,12 @@ func TestBadConfig(t *testing.T) {
 			msg: "must be greater than zero, got 0",
 		},
 		{
+			name: "size too big to hold",
+			doc:  lines("[defaults]", "max_body = 9223372036854775807"),
+			key:  "defaults.max_body", line: 2,
+			msg: "must be at most 1GiB (a body is held in memory whole), got 9223372036854775807 bytes",
+		},
+		{
 			name: "size of the wrong type",
 			doc:  lines("[defaults]", "max_body = 1.5"),
 			key:  "defaults.max_body", line: 2,

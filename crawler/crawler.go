@@ -131,8 +131,9 @@ func Crawl(ctx context.Context, arch Archive, sites []Site, opts Options) (Summa
 		opts.sleep = sleepContext
 	}
 	crawls := make([]*siteCrawl, len(sites))
+	gate := newHostGate() // shared: sites on one host share its delay
 	for i, s := range sites {
-		c, err := newSiteCrawl(s, arch, opts)
+		c, err := newSiteCrawl(s, arch, gate, opts)
 		if err != nil {
 			return Summary{}, err
 		}

@@ -2,15 +2,23 @@ package crawler
 
 import (
 	"context"
+	"crypto/tls"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -22,11 +30,12 @@ import (
 
 // testSite is one loopback web site; every test builds its own.
 type testSite struct {
-	srv    *httptest.Server
-	mu     sync.Mutex
-	routes map[string]http.HandlerFunc
-	hits   map[string]int
-	sent   map[string][]http.Header // request headers per path
+	srv     *httptest.Server
+	mu      sync.Mutex
+	routes  map[string]http.HandlerFunc
+	hits    map[string]int
+	sent    map[string][]http.Header // request headers per path
+	queries []string                 // the query of every request
 }
 
 func newTestSite(t *testing.T) *testSite {
@@ -34,6 +43,7 @@ func newTestSite(t *testing.T) *testSite {
 	ts.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ts.mu.Lock()
 		ts.hits[r.URL.Path]++
+		ts.queries = append(ts.queries, r.URL.RawQuery)
 		ts.sent[r.URL.Path] = append(ts.sent[r.URL.Path], r.Header.Clone())
 		h := ts.routes[r.URL.Path]
 		ts.mu.Unlock()
@@ -603,15 +613,19 @@ func TestBodyOverTheLimitIsFlagged(t *testing.T) {
 	if got := captures(t, dir); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("captures %q, want %q", got, want)
 	}
-	store, err := archive.OpenReadOnly(context.Background(), dir)
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "catalog.db")+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
-	body, _, err := store.LastBody(context.Background(), ts.url("/saiyo/koe.html"))
-	if err != nil || len(body) != 4096 {
-		t.Errorf("stored %d bytes (%v), want the first 4096", len(body), err)
+	defer db.Close()
+	var digest string
+	if err := db.QueryRow(`SELECT payload_digest FROM captures`).Scan(&digest); err != nil {
+		t.Fatal(err)
 	}
+	if want := archive.PayloadDigest([]byte(big[:4096])); digest != want {
+		t.Errorf("stored payload %s, want the first 4096 bytes (%s)", digest, want)
+	}
+	verifyClean(t, dir)
 }
 
 func TestMenuLinksAreFilteredBeforeFetching(t *testing.T) {
@@ -663,9 +677,24 @@ func TestMaxPagesAndMaxDepthStopCrawlTraps(t *testing.T) {
 	site = testSiteConfig(ts2, ts2.url("/saiyo/cal/?m=0"))
 	site.Limits.MaxDepth = 2
 	crawlInto(t, t.TempDir(), testOptions(nil), site)
-	// Depth 0: m=0; depth 1: m=1, m=2; depth 2: m=3, m=4 (m=2 and m=3 seen).
-	if got := ts2.hitsOf("/saiyo/cal/"); got != 5 {
-		t.Errorf("max_depth 2: %d fetches, want 5", got)
+	// Depth 0: m=0; depth 1: m=1, m=2; depth 2: m=3, m=4. When m=2 is
+	// first reached through m=1 (depth 2), it is fetched again at depth
+	// 1 for its links.
+	var months []string
+	ts2.mu.Lock()
+	for _, q := range ts2.queries {
+		if q != "" { // robots.txt
+			months = append(months, q)
+		}
+	}
+	ts2.mu.Unlock()
+	slices.Sort(months)
+	months = slices.Compact(months)
+	if got := strings.Join(months, " "); got != "m=0 m=1 m=2 m=3 m=4" {
+		t.Errorf("max_depth 2 fetched %s, want m=0 to m=4", got)
+	}
+	if n := ts2.hitsOf("/saiyo/cal/"); n > 6 {
+		t.Errorf("max_depth 2: %d fetches", n)
 	}
 }
 
@@ -780,5 +809,231 @@ func TestNotModifiedHubStillLeadsToItsLinks(t *testing.T) {
 	sum := crawlInto(t, dir, testOptions(nil), site)
 	if ts.hitsOf("/saiyo/koe/a.html") != 2 || sum.Total.NotModified != 2 {
 		t.Errorf("second crawl: %d fetches of the linked page, stats %+v", ts.hitsOf("/saiyo/koe/a.html"), sum.Total)
+	}
+}
+
+func TestStopDoesNotWaitOutTheDelays(t *testing.T) {
+	ts := newTestSite(t)
+	links := make([]string, 40)
+	for i := range links {
+		links[i] = fmt.Sprintf("/saiyo/koe-%d.html", i)
+		ts.html(links[i], page(fmt.Sprintf("職員の声%d", i)))
+	}
+	ts.html("/saiyo/", page("職員採用", links...))
+	site := testSiteConfig(ts, ts.url("/saiyo/"))
+	site.Limits.Parallelism = 1
+	site.Limits.Delay = 300 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	opts := testOptions(nil)
+	var once sync.Once
+	var stopped time.Time // written before cancel, read after Crawl
+	opts.Progress = func(p Progress) {
+		if p.Done >= 2 {
+			once.Do(func() { stopped = time.Now(); cancel() })
+		}
+	}
+	store, err := archive.Open(ctx, t.TempDir(), archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	sum, err := Crawl(ctx, store, []Site{site}, opts)
+	if err != nil || !sum.Interrupted {
+		t.Fatalf("%v, interrupted %v", err, sum.Interrupted)
+	}
+	// 38 queued URLs: Colly's delay would hold the stop for 38 × 300ms.
+	if d := time.Since(stopped); d > 2*time.Second {
+		t.Errorf("stopping took %v", d)
+	}
+}
+
+func TestRobotsTxtIsFetchedOncePerHostAndFollowsRedirects(t *testing.T) {
+	ts := newTestSite(t)
+	ts.handle("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/cms/robots.txt", http.StatusMovedPermanently)
+	})
+	ts.serve("/cms/robots.txt", "text/plain", []byte("User-agent: *\nDisallow: /saiyo/private/\n"))
+	for _, p := range []string{"/saiyo/koe-1.html", "/saiyo/koe-2.html", "/saiyo/private/koe.html"} {
+		ts.html(p, page("職員の声"))
+	}
+	sum := crawlInto(t, t.TempDir(), testOptions(nil), testSiteConfig(ts, ts.url("/saiyo/koe-1.html"), ts.url("/saiyo/koe-2.html"), ts.url("/saiyo/private/koe.html")))
+	if ts.hitsOf("/robots.txt") != 1 || ts.hitsOf("/cms/robots.txt") != 1 {
+		t.Errorf("robots.txt fetched %d times, its redirect target %d", ts.hitsOf("/robots.txt"), ts.hitsOf("/cms/robots.txt"))
+	}
+	if sum.Total.NewVersions != 2 || sum.Total.RobotsBlocked != 1 || ts.hitsOf("/saiyo/private/koe.html") != 0 {
+		t.Errorf("stats %+v", sum.Total)
+	}
+}
+
+func TestUnreachableRobotsTxtForbidsTheHostOnce(t *testing.T) {
+	ts := newTestSite(t)
+	ts.handle("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "down", http.StatusServiceUnavailable)
+	})
+	ts.html("/saiyo/koe-1.html", page("職員の声"))
+	ts.html("/saiyo/koe-2.html", page("職員の声"))
+	site := testSiteConfig(ts, ts.url("/saiyo/koe-1.html"), ts.url("/saiyo/koe-2.html"))
+	site.Limits.Retries = 1
+	sum := crawlInto(t, t.TempDir(), testOptions(&waits{}), site)
+	// A 5xx robots.txt means "disallow all" (RFC 9309), once per run.
+	if ts.hitsOf("/robots.txt") != 2 || ts.hitsOf("/saiyo/koe-1.html") != 0 || sum.Total.RobotsBlocked != 2 {
+		t.Errorf("robots.txt hits %d, page hits %d, stats %+v", ts.hitsOf("/robots.txt"), ts.hitsOf("/saiyo/koe-1.html"), sum.Total)
+	}
+}
+
+func TestStopDuringAHangingRobotsTxt(t *testing.T) {
+	ts := newTestSite(t)
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	asked := make(chan struct{}, 10)
+	ts.handle("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		asked <- struct{}{}
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-asked; cancel() }()
+	store, err := archive.Open(ctx, t.TempDir(), archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	start := time.Now()
+	sum, err := Crawl(ctx, store, []Site{testSiteConfig(ts, ts.url("/saiyo/koe.html"))}, testOptions(nil))
+	if err != nil || !sum.Interrupted || sum.Total.Errors != 0 {
+		t.Errorf("%v: %+v", err, sum)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("took %v to stop while robots.txt hung (timeout 2s, 2 retries)", d)
+	}
+}
+
+func TestLinkTextMakesAPageWhateverTheLinkOrder(t *testing.T) {
+	ts := newTestSite(t)
+	// The menu's link comes first and says nothing; the body's link says
+	// 職員の声.
+	ts.html("/saiyo/", page("職員採用", "先輩紹介|/saiyo/senpai.html", "職員の声|/saiyo/senpai.html"))
+	ts.html("/saiyo/senpai.html", page("先輩紹介"))
+	dir := t.TempDir()
+	crawlInto(t, dir, testOptions(nil), testSiteConfig(ts, ts.url("/saiyo/")))
+	if got := captures(t, dir); len(got) != 1 || got[0] != ts.url("/saiyo/senpai.html")+" 200 new" {
+		t.Errorf("captures %q", got)
+	}
+}
+
+func TestRedirectOutOfScopeIsNotFollowed(t *testing.T) {
+	ts := newTestSite(t)
+	ts.handle("/saiyo/koe-old.html", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/", http.StatusFound) // a removed page sent home
+	})
+	ts.html("/", page("トップページ"))
+	dir := t.TempDir()
+	crawlInto(t, dir, testOptions(nil), testSiteConfig(ts, ts.url("/saiyo/koe-old.html")))
+	if ts.hitsOf("/") != 0 {
+		t.Errorf("the home page was fetched")
+	}
+	if got := captures(t, dir); len(got) != 1 || !strings.HasSuffix(got[0], " 302 new") {
+		t.Errorf("captures %q", got)
+	}
+}
+
+func TestSitesOnOneHostShareItsDelay(t *testing.T) {
+	ts := newTestSite(t)
+	var mu sync.Mutex
+	var starts []time.Time
+	for i := range 6 {
+		ts.handle(fmt.Sprintf("/saiyo/koe-%d.html", i), func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			starts = append(starts, time.Now())
+			mu.Unlock()
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write([]byte(page("職員の声")))
+		})
+	}
+	var sites []Site
+	for i := range 3 {
+		s := testSiteConfig(ts, ts.url(fmt.Sprintf("/saiyo/koe-%d.html", 2*i)), ts.url(fmt.Sprintf("/saiyo/koe-%d.html", 2*i+1)))
+		s.Name = fmt.Sprintf("town%d", i)
+		s.Limits.Delay = 50 * time.Millisecond
+		s.Limits.Parallelism = 1
+		sites = append(sites, s)
+	}
+	opts := testOptions(nil)
+	opts.IgnoreRobots = true
+	crawlInto(t, t.TempDir(), opts, sites...)
+	slices.SortFunc(starts, func(a, b time.Time) int { return a.Compare(b) })
+	if len(starts) != 6 {
+		t.Fatalf("%d requests", len(starts))
+	}
+	// Five gaps of at least 50ms each, give or take the arrival jitter
+	// of the first and last request.
+	if span := starts[5].Sub(starts[0]); span < 225*time.Millisecond {
+		t.Errorf("6 requests to one host within %v, want 5 delays of 50ms between them", span)
+	}
+}
+
+func TestBodyThatBreaksOffIsRetried(t *testing.T) {
+	ts := newTestSite(t)
+	var mu sync.Mutex
+	n := 0
+	ts.handle("/saiyo/koe.html", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n++
+		first := n == 1
+		mu.Unlock()
+		body := page("職員の声")
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		if first {
+			w.Write([]byte(body[:100]))
+			w.(http.Flusher).Flush()
+			<-r.Context().Done() // stall until the client gives up
+			return
+		}
+		w.Write([]byte(body))
+	})
+	site := testSiteConfig(ts, ts.url("/saiyo/koe.html"))
+	site.Limits.Timeout = 200 * time.Millisecond
+	sum := crawlInto(t, t.TempDir(), testOptions(&waits{}), site)
+	if sum.Total.NewVersions != 1 || sum.Total.Retries != 1 || sum.Total.Errors != 0 {
+		t.Errorf("stats %+v", sum.Total)
+	}
+}
+
+func TestTransient(t *testing.T) {
+	tests := []struct {
+		err  error
+		want bool
+	}{
+		{context.DeadlineExceeded, true},
+		{&net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, true},
+		{io.ErrUnexpectedEOF, true},
+		{&net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "a.example", IsNotFound: true}}, false},
+		{&tls.CertificateVerificationError{Err: errors.New("x509: expired")}, false},
+		{errors.New("malformed HTTP response"), false},
+	}
+	for _, tt := range tests {
+		if got := transient(tt.err); got != tt.want {
+			t.Errorf("transient(%v) = %v", tt.err, got)
+		}
+	}
+}
+
+func TestInternationalisedHostNames(t *testing.T) {
+	opts := testOptions(nil)
+	opts.Logger = slog.New(slog.DiscardHandler)
+	s, err := newSiteCrawl(Site{Name: "idn", Seeds: []string{"https://テスト市.jp/saiyo/"}, Limits: testLimits()}, nil, newHostGate(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "https://xn--zckzah6247b.jp/saiyo/"; s.site.Seeds[0] != want || !s.allowed["xn--zckzah6247b.jp"] {
+		t.Errorf("seed %q, allowed %v", s.site.Seeds[0], s.allowed)
+	}
+	u, _ := url.Parse("https://テスト市.jp:8443/saiyo/koe.html")
+	toASCII(u)
+	if u.String() != "https://xn--zckzah6247b.jp:8443/saiyo/koe.html" {
+		t.Errorf("toASCII: %s", u)
 	}
 }

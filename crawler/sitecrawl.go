@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gocolly/colly/v2"
+	"golang.org/x/net/idna"
 
 	"github.com/staffvoice/staffvoice/archive"
 	"github.com/staffvoice/staffvoice/extract"
@@ -23,10 +25,11 @@ const maxRedirects = 10
 
 // target is what the crawl knows of a URL before fetching it.
 type target struct {
-	page   bool // archive it
-	follow bool // follow its links
-	depth  int  // link hops from a seed
-	hops   int  // redirects that led here
+	page    bool // archive it
+	follow  bool // follow its links
+	depth   int  // link hops from a seed
+	hops    int  // redirects that led here
+	fetched bool // a response or an error came back
 }
 
 // siteCrawl is one site's crawl within one run. Its visited set lives
@@ -36,12 +39,16 @@ type siteCrawl struct {
 	arch    Archive
 	opts    Options
 	log     *slog.Logger
-	allowed map[string]bool // host names, lower case
+	allowed map[string]bool // host names, lower case, IDNs in ASCII
 	client  *http.Client
+	robots  *robots
 	cancel  context.CancelCauseFunc
 
-	mu       sync.Mutex
-	visited  map[string]bool // canonical URLs queued in this run
+	mu sync.Mutex
+	// visited holds every canonical URL queued in this run, with what the
+	// links to it asked for, merged: the menu's link to a page may come
+	// before the body's link whose text makes it a page to archive.
+	visited  map[string]*target
 	queued   int
 	done     int
 	full     bool // max_pages reached
@@ -49,7 +56,7 @@ type siteCrawl struct {
 	failures []Failure
 }
 
-func newSiteCrawl(s Site, arch Archive, opts Options) (*siteCrawl, error) {
+func newSiteCrawl(s Site, arch Archive, gate *hostGate, opts Options) (*siteCrawl, error) {
 	if len(s.Seeds) == 0 {
 		return nil, fmt.Errorf("crawler: site %q has no seeds", s.Name)
 	}
@@ -57,36 +64,63 @@ func newSiteCrawl(s Site, arch Archive, opts Options) (*siteCrawl, error) {
 	if l.Parallelism < 1 {
 		l.Parallelism = 1
 	}
-	if l.Timeout <= 0 || l.MaxBody <= 0 || l.MaxPages <= 0 || l.MaxDepth < 0 || l.Retries < 0 {
+	if l.Timeout <= 0 || l.MaxBody <= 0 || l.MaxBody > maxBody || l.MaxPages <= 0 || l.MaxDepth < 0 || l.Retries < 0 {
 		return nil, fmt.Errorf("crawler: site %q: limits must be positive: %+v", s.Name, *l)
 	}
-	c := &siteCrawl{site: s, arch: arch, opts: opts, allowed: map[string]bool{}, visited: map[string]bool{}}
+	c := &siteCrawl{site: s, arch: arch, opts: opts, allowed: map[string]bool{}, visited: map[string]*target{}}
 	c.log = opts.Logger.With("site", s.Name)
 	for _, d := range s.AllowedDomains {
-		c.allowed[strings.ToLower(d)] = true
+		c.allowed[asciiHost(d)] = true
 	}
-	for _, seed := range s.Seeds {
+	c.site.Seeds = make([]string, len(s.Seeds))
+	for i, seed := range s.Seeds {
 		u, err := url.Parse(seed)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return nil, fmt.Errorf("crawler: site %q: seed %q is not an http(s) URL", s.Name, seed)
 		}
+		toASCII(u)
+		c.site.Seeds[i] = u.String()
 		if len(s.AllowedDomains) == 0 {
-			c.allowed[strings.ToLower(u.Hostname())] = true
+			c.allowed[u.Hostname()] = true
 		}
 	}
 	base := opts.Transport
 	if base == nil {
 		base = http.DefaultTransport.(*http.Transport).Clone()
 	}
-	c.client = &http.Client{
-		Transport: &transport{
-			base: base, userAgent: opts.UserAgent, timeout: l.Timeout, retries: l.Retries,
-			backoff: opts.RetryBackoff, maxWait: opts.MaxRetryWait, sleep: opts.sleep,
-			retried: func() { c.mu.Lock(); c.stats.Retries++; c.mu.Unlock() },
-		},
-		CheckRedirect: noRedirects,
+	rt := &transport{
+		base: base, gate: gate, delay: l.Delay, random: l.RandomDelay,
+		userAgent: opts.UserAgent, timeout: l.Timeout, maxBody: l.MaxBody, retries: l.Retries,
+		backoff: opts.RetryBackoff, maxWait: opts.MaxRetryWait, sleep: opts.sleep,
+		retried: func() { c.mu.Lock(); c.stats.Retries++; c.mu.Unlock() },
 	}
+	c.client = &http.Client{Transport: rt, CheckRedirect: noRedirects}
+	c.robots = newRobots(rt, opts.UserAgent)
 	return c, nil
+}
+
+// maxBody caps Limits.MaxBody: a body is held in memory whole.
+const maxBody = 1 << 30
+
+// asciiHost is a host name as URLs carry it: lower case, an
+// internationalised name (テスト市.jp) in its ASCII form.
+func asciiHost(h string) string {
+	h = strings.ToLower(h)
+	if a, err := idna.Lookup.ToASCII(h); err == nil {
+		return a
+	}
+	return h
+}
+
+// toASCII rewrites u's host with asciiHost, keeping its port.
+func toASCII(u *url.URL) {
+	h := asciiHost(u.Hostname())
+	if p := u.Port(); p != "" {
+		h = net.JoinHostPort(h, p)
+	} else if strings.Contains(h, ":") {
+		h = "[" + h + "]"
+	}
+	u.Host = h
 }
 
 func (s *siteCrawl) run(ctx context.Context, cancel context.CancelCauseFunc) {
@@ -97,17 +131,16 @@ func (s *siteCrawl) run(ctx context.Context, cancel context.CancelCauseFunc) {
 		hosts = append(hosts, h)
 	}
 	c := colly.NewCollector(colly.UserAgent(s.opts.UserAgent), colly.Async(true), colly.StdlibContext(ctx), colly.AllowedDomains(hosts...))
-	c.IgnoreRobotsTxt = s.opts.IgnoreRobots
+	c.IgnoreRobotsTxt = true        // checked before queueing: see robots
 	c.ParseHTTPErrorResponse = true // 304s, redirects and errors are captures too
 	c.AllowURLRevisit = true        // the visited set is ours, of canonical URLs
 	c.MaxBodySize = int(s.site.Limits.MaxBody) + 1
 	c.SetClient(s.client)
 	for _, h := range hosts {
-		// One rule per host, whatever its port.
+		// One rule per host, whatever its port. The delay is the
+		// transport's: Colly's would sleep without a context.
 		err := c.Limit(&colly.LimitRule{
 			DomainRegexp: `^` + regexp.QuoteMeta(h) + `(:\d+)?$`,
-			Delay:        s.site.Limits.Delay,
-			RandomDelay:  s.site.Limits.RandomDelay,
 			Parallelism:  s.site.Limits.Parallelism,
 		})
 		if err != nil {
@@ -116,7 +149,7 @@ func (s *siteCrawl) run(ctx context.Context, cancel context.CancelCauseFunc) {
 	}
 	c.OnRequest(func(r *colly.Request) {
 		if ctx.Err() != nil {
-			r.Abort() // stopping: don't wait for a host slot
+			r.Abort() // stopping
 			s.finish(r.URL.String())
 		}
 	})
@@ -127,6 +160,7 @@ func (s *siteCrawl) run(ctx context.Context, cancel context.CancelCauseFunc) {
 		s.enqueue(ctx, c, seed, target{page: s.isPage(seed, ""), follow: true})
 	}
 	c.Wait()
+	s.client.CloseIdleConnections()
 
 	s.mu.Lock()
 	s.stats.Duration = time.Since(start)
@@ -156,7 +190,9 @@ func matchAny(res []*regexp.Regexp, s string) bool {
 }
 
 // enqueue queues a URL once per run, within max_pages, with the
-// validators of its last capture when it is a page to archive.
+// validators of its last capture when it is a page to archive. A URL
+// queued again merges what the new link asks for; one already fetched is
+// fetched once more only if it now must be archived or followed too.
 func (s *siteCrawl) enqueue(ctx context.Context, c *colly.Collector, u string, t target) {
 	if ctx.Err() != nil {
 		return
@@ -166,11 +202,22 @@ func (s *siteCrawl) enqueue(ctx context.Context, c *colly.Collector, u string, t
 		return
 	}
 	s.mu.Lock()
-	switch {
-	case s.visited[canon]:
-		s.mu.Unlock()
-		return
-	case s.queued >= s.site.Limits.MaxPages:
+	tp := s.visited[canon]
+	if tp != nil {
+		// Fetch again for what the first fetch did not do: archive it,
+		// or follow links it reached too deep to follow (Async crawls do
+		// not go breadth first).
+		maxDepth := s.site.Limits.MaxDepth
+		tooDeep := tp.depth >= maxDepth && t.depth < maxDepth
+		more := (t.page && !tp.page) || (t.follow && (!tp.follow || tooDeep))
+		tp.page, tp.follow, tp.depth = tp.page || t.page, tp.follow || t.follow, min(tp.depth, t.depth)
+		if !tp.fetched || !more {
+			s.mu.Unlock()
+			return
+		}
+		tp.fetched = false
+	}
+	if s.queued >= s.site.Limits.MaxPages {
 		if !s.full {
 			s.full = true
 			s.log.Warn("max_pages reached; the rest of the site waits for the next run", "max_pages", s.site.Limits.MaxPages)
@@ -178,15 +225,35 @@ func (s *siteCrawl) enqueue(ctx context.Context, c *colly.Collector, u string, t
 		s.mu.Unlock()
 		return
 	}
-	s.visited[canon] = true
+	if tp == nil {
+		tp = &t
+		s.visited[canon] = tp
+	}
+	page := tp.page
 	s.queued++
 	s.mu.Unlock()
 
+	if err := s.admit(ctx, canon); err != nil {
+		s.mu.Lock()
+		if errors.Is(err, errRobotsBlocked) {
+			s.stats.RobotsBlocked++
+			s.log.Info("robots.txt forbids", "url", canon)
+		} else if ctx.Err() == nil {
+			s.stats.Errors++
+			s.failures = append(s.failures, Failure{URL: canon, Err: err.Error()})
+			s.log.Warn("not fetched", "url", canon, "err", err)
+		}
+		s.mu.Unlock()
+		s.finish(canon)
+		return
+	}
 	hdr := http.Header{}
-	if t.page {
+	if page {
 		v, err := s.arch.Validators(ctx, canon)
 		if err != nil {
-			s.cancel(archiveError(err))
+			if ctx.Err() == nil {
+				s.cancel(archiveError(err))
+			}
 			s.finish(canon)
 			return
 		}
@@ -198,24 +265,47 @@ func (s *siteCrawl) enqueue(ctx context.Context, c *colly.Collector, u string, t
 		}
 	}
 	cctx := colly.NewContext()
-	cctx.Put("target", &t)
-	err = c.Request(http.MethodGet, canon, nil, cctx, hdr)
-	if err == nil {
-		return
-	}
-	// Colly refused it before fetching: robots.txt, or robots.txt itself
-	// could not be fetched.
-	s.mu.Lock()
-	if errors.Is(err, colly.ErrRobotsTxtBlocked) {
-		s.stats.RobotsBlocked++
-		s.log.Info("robots.txt forbids", "url", canon)
-	} else if ctx.Err() == nil {
+	cctx.Put("target", tp)
+	if err := c.Request(http.MethodGet, canon, nil, cctx, hdr); err != nil {
+		// Colly refused it before fetching; our checks should have.
+		s.mu.Lock()
 		s.stats.Errors++
 		s.failures = append(s.failures, Failure{URL: canon, Err: err.Error()})
+		s.mu.Unlock()
 		s.log.Warn("not fetched", "url", canon, "err", err)
+		s.finish(canon)
 	}
-	s.mu.Unlock()
-	s.finish(canon)
+}
+
+// errRobotsBlocked marks a URL robots.txt forbids.
+var errRobotsBlocked = errors.New("forbidden by robots.txt")
+
+// admit checks robots.txt, unless the crawl ignores it.
+func (s *siteCrawl) admit(ctx context.Context, canon string) error {
+	if s.opts.IgnoreRobots {
+		return nil
+	}
+	u, err := url.Parse(canon)
+	if err != nil {
+		return err
+	}
+	ok, err := s.robots.allowed(ctx, u)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return errRobotsBlocked
+	}
+	return nil
+}
+
+// take reads a fetched URL's target: what the links to it asked for.
+func (s *siteCrawl) take(r *colly.Request) target {
+	tp := r.Ctx.GetAny("target").(*target)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tp.fetched = true
+	return *tp
 }
 
 // finish counts a queued request as done and reports progress.
@@ -230,7 +320,7 @@ func (s *siteCrawl) finish(u string) {
 }
 
 func (s *siteCrawl) onResponse(ctx context.Context, c *colly.Collector, r *colly.Response) {
-	t := r.Ctx.GetAny("target").(*target)
+	t := s.take(r.Request)
 	u := r.Request.URL.String()
 	defer s.finish(u)
 	h := *r.Headers
@@ -254,6 +344,8 @@ func (s *siteCrawl) onResponse(ctx context.Context, c *colly.Collector, r *colly
 	case r.StatusCode == http.StatusNotModified && t.follow && t.depth < s.site.Limits.MaxDepth:
 		if last, ct, err := s.arch.LastBody(ctx, u); err == nil {
 			doc, _ = extract.Extract(last, u, ct)
+		} else {
+			s.log.Warn("not modified, and its stored payload is unreadable: its links are not followed", "url", u, "err", err)
 		}
 	}
 
@@ -307,7 +399,7 @@ func (s *siteCrawl) onResponse(ctx context.Context, c *colly.Collector, r *colly
 		"archived", t.page, "outcome", string(res.Outcome), "new_version", res.NewVersion, "truncated", truncated)
 
 	if r.StatusCode >= 300 && r.StatusCode < 400 && r.StatusCode != http.StatusNotModified {
-		s.redirect(ctx, c, r, *t)
+		s.redirect(ctx, c, r, t)
 	}
 	if doc != nil && t.follow && t.depth < s.site.Limits.MaxDepth {
 		for _, l := range doc.Links {
@@ -316,28 +408,38 @@ func (s *siteCrawl) onResponse(ctx context.Context, c *colly.Collector, r *colly
 	}
 }
 
-// redirect follows a redirect as a request of its own, when it stays
-// inside the allowed domains and the chain is not too long. The visited
-// set ends redirect loops.
+// redirect follows a redirect as a request of its own, when its target
+// is in scope (inside the allowed domains, and matching follow or pages
+// by URL: a removed page sent to the home page is not archived as the
+// page) and the chain is not too long. The visited set ends loops.
 func (s *siteCrawl) redirect(ctx context.Context, c *colly.Collector, r *colly.Response, t target) {
+	from := r.Request.URL.String()
 	loc := r.Headers.Get("Location")
 	to, err := r.Request.URL.Parse(loc)
-	switch {
-	case loc == "" || err != nil:
-		s.log.Warn("redirect without a usable Location", "url", r.Request.URL.String(), "location", loc)
+	if loc == "" || err != nil {
+		s.log.Warn("redirect without a usable Location", "url", from, "location", loc)
 		return
-	case (to.Scheme != "http" && to.Scheme != "https") || !s.allowed[strings.ToLower(to.Hostname())]:
+	}
+	toASCII(to)
+	to.Fragment, to.RawFragment = "", ""
+	target := to.String()
+	switch {
+	case (to.Scheme != "http" && to.Scheme != "https") || !s.allowed[to.Hostname()]:
 		s.mu.Lock()
 		s.stats.OffSite++
 		s.mu.Unlock()
-		s.log.Info("redirect out of the allowed domains not followed", "url", r.Request.URL.String(), "location", to.String())
+		s.log.Info("redirect out of the allowed domains not followed", "url", from, "location", target)
+		return
+	case !s.isPage(target, "") && !matchAny(s.site.Follow, target):
+		s.log.Info("redirect to a URL out of scope not followed", "url", from, "location", target)
 		return
 	case t.hops+1 > maxRedirects:
-		s.log.Warn("too many redirects", "url", r.Request.URL.String())
+		s.log.Warn("too many redirects", "url", from)
 		return
 	}
 	t.hops++
-	s.enqueue(ctx, c, to.String(), t)
+	t.fetched = false
+	s.enqueue(ctx, c, target, t)
 }
 
 // consider queues a link when it is in scope. Municipal pages carry
@@ -349,8 +451,14 @@ func (s *siteCrawl) consider(ctx context.Context, c *colly.Collector, base *url.
 		return
 	}
 	u, err := base.Parse(href)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !s.allowed[strings.ToLower(u.Hostname())] {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 		return
+	}
+	if !s.allowed[strings.ToLower(u.Hostname())] {
+		toASCII(u) // an internationalised name, or not allowed
+		if !s.allowed[u.Hostname()] {
+			return
+		}
 	}
 	u.Fragment, u.RawFragment = "", ""
 	abs := u.String()
@@ -366,8 +474,8 @@ func (s *siteCrawl) onError(ctx context.Context, r *colly.Response, err error) {
 	if ctx.Err() != nil {
 		return // stopped, not failed: nothing to record
 	}
-	t, _ := r.Ctx.GetAny("target").(*target)
-	if t != nil && t.page {
+	t := s.take(r.Request)
+	if t.page {
 		_, rerr := s.arch.Record(context.WithoutCancel(ctx), archive.Capture{
 			URL: u, Site: s.site.Name, Time: time.Now(), RequestHeader: *r.Request.Headers, Err: err,
 		})
@@ -379,7 +487,7 @@ func (s *siteCrawl) onError(ctx context.Context, r *colly.Response, err error) {
 	}
 	s.mu.Lock()
 	s.stats.Errors++
-	if t != nil && t.page {
+	if t.page {
 		s.stats.Archived++
 	}
 	s.failures = append(s.failures, Failure{URL: u, Err: err.Error()})

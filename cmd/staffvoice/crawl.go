@@ -74,7 +74,14 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	if !o.quiet {
 		printSummary(e.stdout, sum, cfg.Archive)
 	}
-	return crawlError(e.stderr, sum)
+	if err := crawlError(e.stderr, sum); err != nil {
+		return err
+	}
+	if skipped := sum.Total.RobotsBlocked + sum.Total.OffSite; len(urls) > 0 && skipped > 0 {
+		// Each URL given was to be archived; say why some were not.
+		return fmt.Errorf("%d of the URLs given were not archived: forbidden by robots.txt or redirected off-site", skipped)
+	}
+	return nil
 }
 
 // crawlPlan reads the configuration and picks the sites to crawl: the
@@ -93,6 +100,8 @@ func crawlPlan(o crawlOptions, urls []string) (*config.Config, []crawler.Site, e
 		cfg = &config.Config{Archive: "archive", UserAgent: config.DefaultUserAgent, Defaults: crawler.DefaultLimits()}
 	case errors.Is(err, fs.ErrNotExist) && o.config == "":
 		return nil, nil, fmt.Errorf("%w: no %s here: pass --config FILE, or the URLs to archive (see staffvoice.example.toml)", errUsage, config.DefaultFile)
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil, fmt.Errorf("%w: %v", errUsage, err)
 	default:
 		return nil, nil, err
 	}
