@@ -101,12 +101,15 @@ CREATE TABLE changes (
 	ops          TEXT NOT NULL DEFAULT ''
 );
 `,
+	// 2: the in-scope links of a capture, so that a 304 still leads the
+	// crawler to the pages its payload links to.
+	`ALTER TABLE captures ADD COLUMN links TEXT NOT NULL DEFAULT '';`,
 }
 
 // openCatalog opens the SQLite catalog with WAL, foreign keys and a busy
 // timeout, and brings its schema up to date when writable.
 func openCatalog(ctx context.Context, path string, readOnly bool) (*sql.DB, error) {
-	q := url.Values{"_pragma": {"foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)"}}
+	q := url.Values{"_pragma": {"foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)", "wal_autocheckpoint(16384)"}}
 	if readOnly {
 		q.Set("mode", "ro")
 	} else {

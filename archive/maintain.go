@@ -233,7 +233,11 @@ func (s *Store) reextractPage(ctx context.Context, pageID string) (bool, error) 
 		}
 	}
 	for i, v := range versions {
-		if err := s.insertVersion(ctx, tx, pageID, i+1, v.captureID, v.at, v.doc); err != nil {
+		var prev *extract.Document
+		if i > 0 {
+			prev = versions[i-1].doc
+		}
+		if err := s.insertVersion(ctx, tx, pageID, i+1, v.captureID, v.at, v.doc, prev); err != nil {
 			return false, fmt.Errorf("archive: reextract %s: %w", pageID, err)
 		}
 	}

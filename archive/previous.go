@@ -3,9 +3,12 @@ package archive
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/staffvoice/staffvoice/extract"
 )
 
 // Validators are what a conditional request sends back to the server: the
@@ -64,4 +67,30 @@ func (s *Store) LastBody(ctx context.Context, rawURL string) (body []byte, conte
 		return nil, "", fmt.Errorf("archive: last body of %s: %w", rawURL, err)
 	}
 	return body, contentType, nil
+}
+
+// LastLinks returns the links the crawler recorded with the page's latest
+// complete 200 capture: what it followed from the payload a 304 refers
+// to. A page never seen, or seen with no links, gives none.
+func (s *Store) LastLinks(ctx context.Context, rawURL string) ([]extract.Link, error) {
+	canon, err := CanonicalURL(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("archive: last links of %s: %w", rawURL, err)
+	}
+	prev, err := s.lastPayloadCapture(ctx, qLastOK, PageID(canon), time.Now().Add(100*365*24*time.Hour))
+	if err != nil || prev == nil {
+		return nil, err
+	}
+	var links string
+	if err := s.queryRow(ctx, nil, qCaptureLinks, prev.id).Scan(&links); err != nil {
+		return nil, fmt.Errorf("archive: last links of %s: %w", rawURL, err)
+	}
+	if links == "" {
+		return nil, nil
+	}
+	var out []extract.Link
+	if err := json.Unmarshal([]byte(links), &out); err != nil {
+		return nil, fmt.Errorf("archive: last links of %s: %w", rawURL, err)
+	}
+	return out, nil
 }

@@ -43,6 +43,10 @@ type Capture struct {
 	// connection. It is recorded as an error capture.
 	Err error
 
+	// Links are the payload's links the crawler followed (absolute URLs
+	// and their texts), kept so that a later 304 leads to them too.
+	Links []extract.Link
+
 	// Document is the payload's extraction when the caller has it
 	// already (the crawler extracts every page for its links); nil makes
 	// Record extract the payload itself when it is new.
@@ -120,6 +124,13 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 	}
 
 	row := captureRow{pageID: res.PageID, at: c.Time, url: c.URL, status: c.Status, source: c.Source, truncated: c.Truncated}
+	if len(c.Links) > 0 {
+		b, err := json.Marshal(c.Links)
+		if err != nil {
+			return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
+		}
+		row.links = string(b)
+	}
 	if c.Header != nil {
 		row.etag = c.Header.Get("ETag")
 		row.lastModified = c.Header.Get("Last-Modified")
@@ -206,8 +217,9 @@ const (
 		SELECT capture_id, payload_digest, status, truncated, record_id, url, captured_at, payload_capture
 		FROM captures WHERE page_id = ? AND status = 200 AND truncated = 0 AND outcome IN ('new', 'revisit') AND captured_at <= ?
 		ORDER BY captured_at DESC, capture_id DESC LIMIT 1`
-	qCaptureByID = `SELECT capture_id, status, truncated, record_id, url, captured_at FROM captures WHERE capture_id = ?`
-	qUpsertPage  = `
+	qCaptureLinks = `SELECT links FROM captures WHERE capture_id = ?`
+	qCaptureByID  = `SELECT capture_id, status, truncated, record_id, url, captured_at FROM captures WHERE capture_id = ?`
+	qUpsertPage   = `
 		INSERT INTO pages (page_id, url, site, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (page_id) DO UPDATE SET
 			first_seen = min(pages.first_seen, excluded.first_seen),
@@ -215,8 +227,8 @@ const (
 			site = CASE WHEN excluded.site != '' THEN excluded.site ELSE pages.site END`
 	qInsertCapture = `
 		INSERT INTO captures (page_id, captured_at, url, status, etag, last_modified, content_type, payload_digest,
-			outcome, error, truncated, warc_file, warc_offset, warc_length, record_id, payload_capture, source)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+			outcome, error, truncated, warc_file, warc_offset, warc_length, record_id, payload_capture, source, links)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qLatestVersion = `SELECT version, content_hash FROM versions WHERE page_id = ? ORDER BY version DESC LIMIT 1`
 	qValidators    = `
 		SELECT etag, last_modified FROM captures
@@ -225,7 +237,7 @@ const (
 )
 
 // hotQueries are prepared when a writable Store opens.
-var hotQueries = []string{qSourceSeen, qLatestVersionTime, qLastPayload, qLastOK, qCaptureByID, qUpsertPage, qInsertCapture, qLatestVersion, qValidators}
+var hotQueries = []string{qCaptureLinks, qSourceSeen, qLatestVersionTime, qLastPayload, qLastOK, qCaptureByID, qUpsertPage, qInsertCapture, qLatestVersion, qValidators}
 
 // timeLayout writes catalog times in UTC with a fixed width, so that
 // their text sorts as the times do.
@@ -247,6 +259,7 @@ type captureRow struct {
 	recordID                        string
 	payloadCapture                  int64 // 0: none
 	source                          string
+	links                           string // JSON, or ""
 }
 
 // prevCapture is the page's last capture that stored or referenced a
@@ -302,7 +315,7 @@ func (s *Store) insertCapture(ctx context.Context, tx *sql.Tx, canon, site strin
 	}
 	res, err := s.exec(ctx, tx, qInsertCapture,
 		r.pageID, at, r.url, r.status, r.etag, r.lastModified, r.contentType, r.digest,
-		string(r.outcome), r.errText, truncated, r.warcFile, r.warcOffset, r.warcLength, r.recordID, payload, r.source)
+		string(r.outcome), r.errText, truncated, r.warcFile, r.warcOffset, r.warcLength, r.recordID, payload, r.source, r.links)
 	if err != nil {
 		return 0, err
 	}
@@ -321,14 +334,22 @@ func (s *Store) addVersion(ctx context.Context, tx *sql.Tx, pageID string, captu
 	if doc == nil || doc.ContentHash == hash {
 		return latest, false, nil
 	}
+	var prev *extract.Document
+	if latest > 0 {
+		if prev, err = s.versionDocument(ctx, tx, pageID, latest); err != nil {
+			return 0, false, err
+		}
+	}
 	v := latest + 1
-	if err := s.insertVersion(ctx, tx, pageID, v, captureID, at, doc); err != nil {
+	if err := s.insertVersion(ctx, tx, pageID, v, captureID, at, doc, prev); err != nil {
 		return 0, false, err
 	}
 	return v, true, nil
 }
 
-func (s *Store) insertVersion(ctx context.Context, tx *sql.Tx, pageID string, v int, captureID int64, at time.Time, doc *extract.Document) error {
+// insertVersion stores version v of a page, and the changes to it from
+// prev, the version before (nil for the first).
+func (s *Store) insertVersion(ctx context.Context, tx *sql.Tx, pageID string, v int, captureID int64, at time.Time, doc, prev *extract.Document) error {
 	body, err := json.Marshal(doc)
 	if err != nil {
 		return err
@@ -355,6 +376,9 @@ func (s *Store) insertVersion(ctx context.Context, tx *sql.Tx, pageID string, v 
 				return err
 			}
 		}
+	}
+	if prev != nil {
+		return s.insertChanges(ctx, tx, pageID, v, at, prev, doc)
 	}
 	return nil
 }

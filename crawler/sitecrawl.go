@@ -43,6 +43,9 @@ type siteCrawl struct {
 	client  *http.Client
 	robots  *robots
 	cancel  context.CancelCauseFunc
+	// inflight bounds the requests between their start and the end of
+	// their recording: fetched bodies and Documents held in memory.
+	inflight chan struct{}
 
 	mu sync.Mutex
 	// visited holds every canonical URL queued in this run, with what the
@@ -86,8 +89,13 @@ func newSiteCrawl(s Site, arch Archive, gate *hostGate, opts Options) (*siteCraw
 	}
 	base := opts.Transport
 	if base == nil {
-		base = http.DefaultTransport.(*http.Transport).Clone()
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = max(l.Parallelism, 2) // keep a connection per slot
+		base = t
 	}
+	// Colly's parallelism limit covers the fetch only: without this cap,
+	// fetched pages would pile up in memory waiting for the archive.
+	c.inflight = make(chan struct{}, max(2*l.Parallelism*len(c.allowed), 4))
 	rt := &transport{
 		base: base, gate: gate, delay: l.Delay, random: l.RandomDelay,
 		userAgent: opts.UserAgent, timeout: l.Timeout, maxBody: l.MaxBody, retries: l.Retries,
@@ -148,10 +156,17 @@ func (s *siteCrawl) run(ctx context.Context, cancel context.CancelCauseFunc) {
 		}
 	}
 	c.OnRequest(func(r *colly.Request) {
-		if ctx.Err() != nil {
-			r.Abort() // stopping
-			s.finish(r.URL.String())
+		select {
+		case s.inflight <- struct{}{}:
+			if ctx.Err() == nil {
+				r.Ctx.Put("slot", true)
+				return
+			}
+			<-s.inflight
+		case <-ctx.Done():
 		}
+		r.Abort() // stopping
+		s.finish(r.URL.String())
 	})
 	c.OnResponse(func(r *colly.Response) { s.onResponse(ctx, c, r) })
 	c.OnError(func(r *colly.Response, err error) { s.onError(ctx, r, err) })
@@ -299,6 +314,14 @@ func (s *siteCrawl) admit(ctx context.Context, canon string) error {
 	return nil
 }
 
+// release frees the in-flight slot a request took in OnRequest.
+func (s *siteCrawl) release(r *colly.Request) {
+	if r.Ctx.GetAny("slot") != nil {
+		r.Ctx.Put("slot", nil)
+		<-s.inflight
+	}
+}
+
 // take reads a fetched URL's target: what the links to it asked for.
 func (s *siteCrawl) take(r *colly.Request) target {
 	tp := r.Ctx.GetAny("target").(*target)
@@ -323,6 +346,7 @@ func (s *siteCrawl) onResponse(ctx context.Context, c *colly.Collector, r *colly
 	t := s.take(r.Request)
 	u := r.Request.URL.String()
 	defer s.finish(u)
+	defer s.release(r.Request)
 	h := *r.Headers
 	if ct, ok := h[hiddenContentType]; ok {
 		delete(h, hiddenContentType)
@@ -335,22 +359,30 @@ func (s *siteCrawl) onResponse(ctx context.Context, c *colly.Collector, r *colly
 	}
 
 	// One parse serves both the archive (the Document) and discovery
-	// (its links). A 304 on a page we follow reads the links of the
-	// stored payload.
+	// (its links). The links in scope are kept with the capture, so that
+	// a later 304 still leads to them.
 	var doc *extract.Document
+	var links []extract.Link
 	switch {
 	case r.StatusCode == http.StatusOK && !truncated:
 		doc, _ = extract.Extract(body, u, contentType)
-	case r.StatusCode == http.StatusNotModified && t.follow && t.depth < s.site.Limits.MaxDepth:
-		if last, ct, err := s.arch.LastBody(ctx, u); err == nil {
-			doc, _ = extract.Extract(last, u, ct)
-		} else {
-			s.log.Warn("not modified, and its stored payload is unreadable: its links are not followed", "url", u, "err", err)
+		if doc != nil && t.follow {
+			links = s.scope(r.Request.URL, doc.Links)
 		}
+	case r.StatusCode == http.StatusNotModified && t.follow && t.depth < s.site.Limits.MaxDepth:
+		var err error
+		if links, err = s.arch.LastLinks(ctx, u); err != nil {
+			s.log.Warn("not modified, and its stored links are unreadable: they are not followed", "url", u, "err", err)
+		}
+		links = s.scope(r.Request.URL, links) // the scope may have changed since
 	}
 
 	res := archive.Result{}
 	if t.page {
+		stored := links // a 304's links are those of the payload it refers to
+		if r.StatusCode != http.StatusOK {
+			stored = nil
+		}
 		var err error
 		// The write goes through even when the crawl is stopping: nothing
 		// is left half-written.
@@ -358,7 +390,7 @@ func (s *siteCrawl) onResponse(ctx context.Context, c *colly.Collector, r *colly
 			URL: u, Site: s.site.Name, Time: time.Now(),
 			RequestHeader: *r.Request.Headers,
 			Status:        r.StatusCode, Header: h, Body: body, Truncated: truncated,
-			Document: doc,
+			Document: doc, Links: stored,
 		})
 		if err != nil {
 			s.log.Error("archive failed", "url", u, "err", err)
@@ -401,9 +433,9 @@ func (s *siteCrawl) onResponse(ctx context.Context, c *colly.Collector, r *colly
 	if r.StatusCode >= 300 && r.StatusCode < 400 && r.StatusCode != http.StatusNotModified {
 		s.redirect(ctx, c, r, t)
 	}
-	if doc != nil && t.follow && t.depth < s.site.Limits.MaxDepth {
-		for _, l := range doc.Links {
-			s.consider(ctx, c, r.Request.URL, l, t.depth+1)
+	if t.follow && t.depth < s.site.Limits.MaxDepth {
+		for _, l := range links {
+			s.enqueue(ctx, c, l.Href, target{page: s.isPage(l.Href, l.Text), follow: matchAny(s.site.Follow, l.Href), depth: t.depth + 1})
 		}
 	}
 }
@@ -442,35 +474,40 @@ func (s *siteCrawl) redirect(ctx context.Context, c *colly.Collector, r *colly.R
 	s.enqueue(ctx, c, target, t)
 }
 
-// consider queues a link when it is in scope. Municipal pages carry
-// hundreds of menu links, so the cheap tests come first and nothing out
-// of scope reaches Colly.
-func (s *siteCrawl) consider(ctx context.Context, c *colly.Collector, base *url.URL, l extract.Link, depth int) {
-	href := l.Href
-	if href == "" || href[0] == '#' {
-		return
-	}
-	u, err := base.Parse(href)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return
-	}
-	if !s.allowed[strings.ToLower(u.Hostname())] {
-		toASCII(u) // an internationalised name, or not allowed
-		if !s.allowed[u.Hostname()] {
-			return
+// scope returns the links to queue, as absolute URLs without fragments:
+// those inside the allowed domains that match follow or pages. Municipal
+// pages carry hundreds of menu links, so the cheap tests come first and
+// nothing out of scope reaches Colly.
+func (s *siteCrawl) scope(base *url.URL, links []extract.Link) []extract.Link {
+	var out []extract.Link
+	for _, l := range links {
+		href := l.Href
+		if href == "" || href[0] == '#' {
+			continue
+		}
+		u, err := base.Parse(href)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			continue
+		}
+		if !s.allowed[strings.ToLower(u.Hostname())] {
+			toASCII(u) // an internationalised name, or not allowed
+			if !s.allowed[u.Hostname()] {
+				continue
+			}
+		}
+		u.Fragment, u.RawFragment = "", ""
+		abs := u.String()
+		if s.isPage(abs, l.Text) || matchAny(s.site.Follow, abs) {
+			out = append(out, extract.Link{Href: abs, Text: l.Text})
 		}
 	}
-	u.Fragment, u.RawFragment = "", ""
-	abs := u.String()
-	t := target{page: s.isPage(abs, l.Text), follow: matchAny(s.site.Follow, abs), depth: depth}
-	if t.page || t.follow {
-		s.enqueue(ctx, c, abs, t)
-	}
+	return out
 }
 
 func (s *siteCrawl) onError(ctx context.Context, r *colly.Response, err error) {
 	u := r.Request.URL.String()
 	defer s.finish(u)
+	defer s.release(r.Request)
 	if ctx.Err() != nil {
 		return // stopped, not failed: nothing to record
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/staffvoice/staffvoice/archive"
 	"github.com/staffvoice/staffvoice/config"
 	"github.com/staffvoice/staffvoice/crawler"
+	"github.com/staffvoice/staffvoice/diff"
 )
 
 // demoSite is a municipal recruiting site before (v1) and after (v2) an
@@ -122,6 +123,20 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	fmt.Fprintln(e.stdout, "\n== 4. what changed on each page")
+	for _, p := range pages {
+		if p.Versions < 2 {
+			continue
+		}
+		report, err := pageDiff(ctx, store, p.URL)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stdout)
+		if err := diff.WriteText(e.stdout, report, wantColor(e.stdout)); err != nil {
+			return err
+		}
+	}
 	if err := store.Close(); err != nil {
 		return err
 	}
@@ -129,10 +144,12 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	for _, p := range pages {
 		if p.Versions > 1 {
 			fmt.Fprintf(e.stdout, "  staffvoice history --archive %s %s\n", archiveDir, p.URL)
-			fmt.Fprintf(e.stdout, "  staffvoice show --archive %s --format text %s\n", archiveDir, p.URL)
+			fmt.Fprintf(e.stdout, "  staffvoice show --archive %s %s\n", archiveDir, p.URL)
+			fmt.Fprintf(e.stdout, "  staffvoice diff --archive %s --format html %s > diff.html\n", archiveDir, p.URL)
 			break
 		}
 	}
+	fmt.Fprintf(e.stdout, "  staffvoice changes --archive %s\n", archiveDir)
 	fmt.Fprintf(e.stdout, "  staffvoice verify --archive %s\n", archiveDir)
 	return nil
 }

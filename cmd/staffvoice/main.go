@@ -48,6 +48,8 @@ var commands = []command{
 	{"extract", "print the structured content of one saved page", runExtract},
 	{"import", "add the HTTP responses of WARC files made by other tools", runImport},
 	{"history", "list the versions and captures of a page", runHistory},
+	{"diff", "show what changed between two versions of a page", runDiff},
+	{"changes", "list every recorded change, newest first", runChanges},
 	{"show", "print a stored version of a page", runShow},
 	{"reextract", "rebuild every version with the current extractor", runReextract},
 	{"verify", "check every catalog reference against the WARC files", runVerify},

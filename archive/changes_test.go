@@ -1,0 +1,77 @@
+package archive
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/staffvoice/staffvoice/diff"
+)
+
+// TestChangesAreRecordedWithVersions records a page, an edited answer and
+// a new update date, and reads the changes back.
+func TestChangesAreRecordedWithVersions(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, t.TempDir())
+	const u = "https://www.city.nerima.tokyo.jp/kusei/saiyo/mezasu/koe.html"
+	page := string(nerimaPage(t))
+	record(t, s, htmlCapture(u, []byte(page)))
+	if got, err := s.Changes(ctx, ChangeFilter{}); err != nil || len(got) != 0 {
+		t.Fatalf("changes after one version: %v %v", got, err)
+	}
+	edited := strings.Replace(page, "更新日:2021年2月2日", "更新日:2021年4月1日", 1)
+	edited = strings.Replace(edited, "通学途中の車窓から毎日眺めており", "通勤途中の車窓から毎日眺めており", 1)
+	if edited == page {
+		t.Fatal("the edits did not apply")
+	}
+	res := record(t, s, htmlCapture(u, []byte(edited)))
+	if res.Version != 2 {
+		t.Fatalf("version %d", res.Version)
+	}
+	got, err := s.Changes(ctx, ChangeFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, _ := s.Document(ctx, u, 1)
+	cur, _ := s.Document(ctx, u, 2)
+	want := diff.Compare(*old, *cur)
+	if len(got) != len(want) || len(want) == 0 {
+		t.Fatalf("%d changes recorded, Compare gives %d", len(got), len(want))
+	}
+	for i := range want {
+		g := got[i]
+		if g.Kind != want[i].Kind || g.Old != want[i].Old || g.New != want[i].New || g.Section != want[i].Section ||
+			g.Question != want[i].Question || g.Field != want[i].Field || len(g.Ops) != len(want[i].Ops) {
+			t.Errorf("change %d: recorded %+v, want %+v", i, g.Change, want[i])
+		}
+		if g.URL != u || g.FromVersion != 1 || g.ToVersion != 2 {
+			t.Errorf("change %d: %s v%d→v%d", i, g.URL, g.FromVersion, g.ToVersion)
+		}
+	}
+	kinds := map[string]bool{}
+	for _, c := range got {
+		kinds[c.Kind+" "+c.Field] = true
+	}
+	if !kinds["metadata updated"] || !kinds["answer_changed "] {
+		t.Errorf("kinds %v", kinds)
+	}
+
+	// Filters.
+	if got, _ := s.Changes(ctx, ChangeFilter{Since: "2099-01-01"}); len(got) != 0 {
+		t.Errorf("--since in the future: %d changes", len(got))
+	}
+	if got, _ := s.Changes(ctx, ChangeFilter{Sites: []string{"nosuch"}}); len(got) != 0 {
+		t.Errorf("--site nosuch: %d changes", len(got))
+	}
+	if _, err := s.Changes(ctx, ChangeFilter{Since: "April"}); err == nil {
+		t.Errorf("a bad --since is accepted")
+	}
+
+	// Re-extraction rebuilds the same changes.
+	if _, _, _, err := s.Reextract(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := s.Changes(ctx, ChangeFilter{}); len(again) != len(got) {
+		t.Errorf("after reextract: %d changes, had %d", len(again), len(got))
+	}
+}
