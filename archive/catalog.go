@@ -103,7 +103,12 @@ CREATE TABLE changes (
 `,
 	// 2: the in-scope links of a capture, so that a 304 still leads the
 	// crawler to the pages its payload links to.
-	`ALTER TABLE captures ADD COLUMN links TEXT NOT NULL DEFAULT '';`,
+	// Indexes for staffvoice changes and for rebuilding a page's changes.
+	`
+ALTER TABLE captures ADD COLUMN links TEXT NOT NULL DEFAULT '';
+CREATE INDEX changes_by_page ON changes(page_id, to_version);
+CREATE INDEX changes_by_time ON changes(detected_at);
+`,
 }
 
 // openCatalog opens the SQLite catalog with WAL, foreign keys and a busy
@@ -142,6 +147,12 @@ func openCatalog(ctx context.Context, path string, readOnly bool) (*sql.DB, erro
 
 // migrate runs the migrations the catalog has not had yet, each in its own
 // transaction with the version bump.
+// migrationSteps are Go steps of a migration, run in its transaction
+// after its SQL, when an existing catalog is upgraded.
+var migrationSteps = map[int]func(context.Context, *sql.Tx) error{
+	2: backfillChanges, // changes were not recorded before schema 2
+}
+
 func migrate(ctx context.Context, db *sql.DB) error {
 	var have int
 	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
@@ -158,6 +169,12 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("archive: migrate to %d: %w", i+1, err)
+		}
+		if step := migrationSteps[i+1]; step != nil && have > 0 {
+			if err := step(ctx, tx); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("archive: migrate to %d: %w", i+1, err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
 			tx.Rollback()

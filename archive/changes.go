@@ -16,16 +16,70 @@ import (
 // (doc), detected at the time of v's capture.
 func (s *Store) insertChanges(ctx context.Context, tx *sql.Tx, pageID string, v int, at time.Time, prev, doc *extract.Document) error {
 	for _, c := range diff.Compare(*prev, *doc) {
-		ops := ""
-		if len(c.Ops) > 0 {
-			b, err := json.Marshal(c.Ops)
-			if err != nil {
-				return err
-			}
-			ops = string(b)
+		args, err := changeArgs(pageID, v, at.UTC().Format(timeLayout), c)
+		if err != nil {
+			return err
 		}
-		if _, err := s.exec(ctx, tx, qInsertChange, pageID, v-1, v, at.UTC().Format(timeLayout),
-			c.Kind, c.Section, c.Question, c.Field, c.Old, c.New, ops); err != nil {
+		if _, err := s.exec(ctx, tx, qInsertChange, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// changeArgs are the values of qInsertChange for one change.
+func changeArgs(pageID string, v int, at string, c diff.Change) ([]any, error) {
+	ops := ""
+	if len(c.Ops) > 0 {
+		b, err := json.Marshal(c.Ops)
+		if err != nil {
+			return nil, err
+		}
+		ops = string(b)
+	}
+	return []any{pageID, v - 1, v, at, c.Kind, c.Section, c.Question, c.Field, c.Old, c.New, ops}, nil
+}
+
+// backfillChanges fills the changes table of a catalog made before it was
+// written (schema 1): the changes between consecutive stored versions.
+func backfillChanges(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT page_id, version, captured_at, document FROM versions ORDER BY page_id, version`)
+	if err != nil {
+		return err
+	}
+	var pending [][]any
+	var prevPage string
+	var prev *extract.Document
+	for rows.Next() {
+		var page, at, body string
+		var v int
+		if err := rows.Scan(&page, &v, &at, &body); err != nil {
+			rows.Close()
+			return err
+		}
+		var doc extract.Document
+		if err := json.Unmarshal([]byte(body), &doc); err != nil {
+			rows.Close()
+			return fmt.Errorf("stored document of %s version %d: %w", page, v, err)
+		}
+		if page == prevPage && prev != nil {
+			for _, c := range diff.Compare(*prev, doc) {
+				args, err := changeArgs(page, v, at, c)
+				if err != nil {
+					rows.Close()
+					return err
+				}
+				pending = append(pending, args)
+			}
+		}
+		prevPage, prev = page, &doc
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, args := range pending {
+		if _, err := tx.ExecContext(ctx, qInsertChange, args...); err != nil {
 			return err
 		}
 	}

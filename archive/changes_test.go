@@ -75,3 +75,45 @@ func TestChangesAreRecordedWithVersions(t *testing.T) {
 		t.Errorf("after reextract: %d changes, had %d", len(again), len(got))
 	}
 }
+
+// TestUpgradeBackfillsChanges opens a catalog of schema 1, which had no
+// recorded changes, and finds them filled in.
+func TestUpgradeBackfillsChanges(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, dir, Options{Now: clock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const u = "https://www.city.nerima.tokyo.jp/kusei/saiyo/mezasu/koe.html"
+	page := string(nerimaPage(t))
+	record(t, s, htmlCapture(u, []byte(page)))
+	record(t, s, htmlCapture(u, []byte(strings.Replace(page, "更新日:2021年2月2日", "更新日:2021年4月1日", 1))))
+	want, err := s.Changes(ctx, ChangeFilter{})
+	if err != nil || len(want) == 0 {
+		t.Fatalf("%v %v", want, err)
+	}
+	// Back to schema 1.
+	for _, q := range []string{`DELETE FROM changes`, `DROP INDEX changes_by_page`, `DROP INDEX changes_by_time`,
+		`ALTER TABLE captures DROP COLUMN links`, `PRAGMA user_version = 1`} {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	s.Close()
+
+	s, err = Open(ctx, dir, Options{Now: clock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := s.Changes(ctx, ChangeFilter{})
+	if err != nil || len(got) != len(want) {
+		t.Fatalf("after the upgrade: %d changes (%v), want %d", len(got), err, len(want))
+	}
+	for i := range want {
+		if got[i].Kind != want[i].Kind || got[i].New != want[i].New || got[i].DetectedAt != want[i].DetectedAt {
+			t.Errorf("change %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}

@@ -69,10 +69,19 @@ func (s *Store) LastBody(ctx context.Context, rawURL string) (body []byte, conte
 	return body, contentType, nil
 }
 
-// LastLinks returns the links the crawler recorded with the page's latest
-// complete 200 capture: what it followed from the payload a 304 refers
-// to. A page never seen, or seen with no links, gives none.
-func (s *Store) LastLinks(ctx context.Context, rawURL string) ([]extract.Link, error) {
+// LinkSet is the links a crawler followed from a payload (absolute URLs
+// and their texts), and the scope that chose them: a crawler whose scope
+// has changed since cannot trust them, and reads the payload instead.
+type LinkSet struct {
+	Scope string         `json:"scope"`
+	Links []extract.Link `json:"links"`
+}
+
+// LastLinks returns the links recorded with the payload of the page's
+// latest complete 200 capture: what a 304 answer links to. It gives nil
+// when none were recorded (a capture made before links were kept, or an
+// import).
+func (s *Store) LastLinks(ctx context.Context, rawURL string) (*LinkSet, error) {
 	canon, err := CanonicalURL(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("archive: last links of %s: %w", rawURL, err)
@@ -88,9 +97,9 @@ func (s *Store) LastLinks(ctx context.Context, rawURL string) ([]extract.Link, e
 	if links == "" {
 		return nil, nil
 	}
-	var out []extract.Link
+	var out LinkSet
 	if err := json.Unmarshal([]byte(links), &out); err != nil {
 		return nil, fmt.Errorf("archive: last links of %s: %w", rawURL, err)
 	}
-	return out, nil
+	return &out, nil
 }

@@ -43,9 +43,9 @@ type Capture struct {
 	// connection. It is recorded as an error capture.
 	Err error
 
-	// Links are the payload's links the crawler followed (absolute URLs
-	// and their texts), kept so that a later 304 leads to them too.
-	Links []extract.Link
+	// Links are the payload's links the crawler followed, kept so that a
+	// later 304 leads to them too; nil when it followed none.
+	Links *LinkSet
 
 	// Document is the payload's extraction when the caller has it
 	// already (the crawler extracts every page for its links); nil makes
@@ -124,7 +124,7 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 	}
 
 	row := captureRow{pageID: res.PageID, at: c.Time, url: c.URL, status: c.Status, source: c.Source, truncated: c.Truncated}
-	if len(c.Links) > 0 {
+	if c.Links != nil {
 		b, err := json.Marshal(c.Links)
 		if err != nil {
 			return res, fmt.Errorf("archive: record %s: %w", c.URL, err)

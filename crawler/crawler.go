@@ -10,14 +10,14 @@ import (
 	"time"
 
 	"github.com/staffvoice/staffvoice/archive"
-	"github.com/staffvoice/staffvoice/extract"
 )
 
 // Archive is what the crawler needs of the archive.
 type Archive interface {
 	Record(ctx context.Context, c archive.Capture) (archive.Result, error)
 	Validators(ctx context.Context, url string) (archive.Validators, error)
-	LastLinks(ctx context.Context, url string) ([]extract.Link, error)
+	LastLinks(ctx context.Context, url string) (*archive.LinkSet, error)
+	LastBody(ctx context.Context, url string) (body []byte, contentType string, err error)
 }
 
 var _ Archive = (*archive.Store)(nil)

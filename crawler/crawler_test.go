@@ -1037,3 +1037,39 @@ func TestInternationalisedHostNames(t *testing.T) {
 		t.Errorf("toASCII: %s", u)
 	}
 }
+
+func TestNotModifiedHubWithoutUsableStoredLinks(t *testing.T) {
+	for _, tc := range []string{"links not recorded", "scope widened"} {
+		t.Run(tc, func(t *testing.T) {
+			ts := newTestSite(t)
+			modified := time.Date(2021, 2, 2, 9, 0, 0, 0, time.UTC)
+			ts.handle("/saiyo/koe/", conditional("nginx", []byte(page("職員の声一覧", "/saiyo/koe/a.html", "インタビュー|/saiyo/b.html")), modified))
+			ts.handle("/saiyo/koe/a.html", conditional("nginx", []byte(page("職員の声A")), modified))
+			ts.html("/saiyo/b.html", page("インタビュー"))
+			dir := t.TempDir()
+			site := testSiteConfig(ts, ts.url("/saiyo/koe/"))
+			site.Follow = nil
+			crawlInto(t, dir, testOptions(nil), site)
+			switch tc {
+			case "links not recorded": // as in an archive made before links were kept
+				db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "catalog.db"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := db.Exec(`UPDATE captures SET links = ''`); err != nil {
+					t.Fatal(err)
+				}
+				db.Close()
+			case "scope widened":
+				site.Pages = append(site.Pages, regexp.MustCompile(`インタビュー`))
+			}
+			sum := crawlInto(t, dir, testOptions(nil), site)
+			if ts.hitsOf("/saiyo/koe/a.html") != 2 || sum.Total.NotModified != 2 {
+				t.Errorf("the hub's link was not followed through its 304: %d fetches, %+v", ts.hitsOf("/saiyo/koe/a.html"), sum.Total)
+			}
+			if want := map[string]int{"links not recorded": 0, "scope widened": 1}[tc]; ts.hitsOf("/saiyo/b.html") != want {
+				t.Errorf("the page the wider scope adds: %d fetches, want %d", ts.hitsOf("/saiyo/b.html"), want)
+			}
+		})
+	}
+}

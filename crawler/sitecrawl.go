@@ -2,13 +2,17 @@ package crawler
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -42,6 +46,7 @@ type siteCrawl struct {
 	allowed map[string]bool // host names, lower case, IDNs in ASCII
 	client  *http.Client
 	robots  *robots
+	scopeID string // see scopeID
 	cancel  context.CancelCauseFunc
 	// inflight bounds the requests between their start and the end of
 	// their recording: fetched bodies and Documents held in memory.
@@ -103,6 +108,7 @@ func newSiteCrawl(s Site, arch Archive, gate *hostGate, opts Options) (*siteCraw
 		retried: func() { c.mu.Lock(); c.stats.Retries++; c.mu.Unlock() },
 	}
 	c.client = &http.Client{Transport: rt, CheckRedirect: noRedirects}
+	c.scopeID = scopeID(c.allowed, s.Follow, s.Pages)
 	c.robots = newRobots(rt, opts.UserAgent)
 	return c, nil
 }
@@ -370,18 +376,14 @@ func (s *siteCrawl) onResponse(ctx context.Context, c *colly.Collector, r *colly
 			links = s.scope(r.Request.URL, doc.Links)
 		}
 	case r.StatusCode == http.StatusNotModified && t.follow && t.depth < s.site.Limits.MaxDepth:
-		var err error
-		if links, err = s.arch.LastLinks(ctx, u); err != nil {
-			s.log.Warn("not modified, and its stored links are unreadable: they are not followed", "url", u, "err", err)
-		}
-		links = s.scope(r.Request.URL, links) // the scope may have changed since
+		links = s.linksOfStored(ctx, r.Request.URL)
 	}
 
 	res := archive.Result{}
 	if t.page {
-		stored := links // a 304's links are those of the payload it refers to
-		if r.StatusCode != http.StatusOK {
-			stored = nil
+		var stored *archive.LinkSet // a 304's links are those of the payload it refers to
+		if r.StatusCode == http.StatusOK && doc != nil && t.follow {
+			stored = &archive.LinkSet{Scope: s.scopeID, Links: links}
 		}
 		var err error
 		// The write goes through even when the crawl is stopping: nothing
@@ -472,6 +474,42 @@ func (s *siteCrawl) redirect(ctx context.Context, c *colly.Collector, r *colly.R
 	t.hops++
 	t.fetched = false
 	s.enqueue(ctx, c, target, t)
+}
+
+// linksOfStored returns the links in scope of the payload a 304 refers
+// to: those recorded with it when they were chosen by the same scope, else
+// the links of the payload itself, read back and extracted.
+func (s *siteCrawl) linksOfStored(ctx context.Context, u *url.URL) []extract.Link {
+	set, err := s.arch.LastLinks(ctx, u.String())
+	if err == nil && set != nil && set.Scope == s.scopeID {
+		return set.Links
+	}
+	body, ct, err := s.arch.LastBody(ctx, u.String())
+	if err != nil {
+		s.log.Warn("not modified, and its stored payload is unreadable: its links are not followed", "url", u.String(), "err", err)
+		return nil
+	}
+	doc, err := extract.Extract(body, u.String(), ct)
+	if err != nil {
+		return nil
+	}
+	return s.scope(u, doc.Links)
+}
+
+// scopeID identifies a site's scope (allowed domains, follow and pages),
+// so that links chosen by another scope are not reused.
+func scopeID(allowed map[string]bool, follow, pages []*regexp.Regexp) string {
+	h := sha256.New()
+	for _, d := range slices.Sorted(maps.Keys(allowed)) {
+		fmt.Fprintf(h, "d%q\n", d)
+	}
+	for _, re := range follow {
+		fmt.Fprintf(h, "f%q\n", re.String())
+	}
+	for _, re := range pages {
+		fmt.Fprintf(h, "p%q\n", re.String())
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
 }
 
 // scope returns the links to queue, as absolute URLs without fragments:

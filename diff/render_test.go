@@ -47,3 +47,20 @@ func TestWriteTextMarksAndColours(t *testing.T) {
 		t.Errorf("colour:\n%q", color.String())
 	}
 }
+
+func TestWriteTextSendsNoEscapesFromPageText(t *testing.T) {
+	evil := "答え\x1b]0;pwned\a\x1b[2J\u009b31m"
+	r := Report{URL: "u\x1b[2J", FromVersion: 1, ToVersion: 2, Changes: []Change{
+		{Kind: KindAnswerChanged, Section: "S\x1b[1m", Question: "Q", Old: evil, New: evil + "。",
+			Ops: []Op{{OpEqual, evil}, {OpInsert, "。\x07"}}},
+		{Kind: KindQAAdded, Question: "Q2\x1b[31m", New: evil},
+	}}
+	for _, color := range []bool{false, true} {
+		var b bytes.Buffer
+		WriteText(&b, r, color)
+		out := strings.NewReplacer(ansiRed, "", ansiGreen, "", ansiBold, "", ansiReset, "").Replace(b.String())
+		if strings.ContainsAny(out, "\x1b\a\u009b") {
+			t.Errorf("color %v: control characters from page text reach the output: %q", color, out)
+		}
+	}
+}

@@ -159,8 +159,8 @@ func printChanges(w io.Writer, changes []archive.RecordedChange) error {
 				where += " / " + c.Question
 			}
 		}
-		if _, err := fmt.Fprintf(w, "%s  %s  %s  v%d→v%d  %s  %s\n", c.DetectedAt[:10], siteLabel(c.Site), c.URL,
-			c.FromVersion, c.ToVersion, c.Kind, where); err != nil {
+		if _, err := fmt.Fprintf(w, "%s  %s  %s  v%d→v%d  %s  %s\n", c.DetectedAt[:10], siteLabel(c.Site), diff.Printable(c.URL),
+			c.FromVersion, c.ToVersion, c.Kind, diff.Printable(where)); err != nil {
 			return err
 		}
 	}
