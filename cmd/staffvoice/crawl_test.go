@@ -259,6 +259,8 @@ func TestDemo(t *testing.T) {
 		"/kusei/saiyo/koe/gijutsu.html", "2023-04-01  10", "2024-04-01  9",
 		"1 not modified (304)", // the unchanged PDF
 		"The archive is in " + filepath.Join(dir, "archive"),
+		"== 5. export for research: " + filepath.Join(dir, "export"),
+		"qa        72",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q", want)
@@ -266,6 +268,13 @@ func TestDemo(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Log(out)
+	}
+	for _, table := range []string{"pages", "versions", "qa", "changes", "captures"} {
+		for _, ext := range []string{"parquet", "jsonl"} {
+			if _, err := os.Stat(filepath.Join(dir, "export", table, "site=nerima-demo", "part-00000."+ext)); err != nil {
+				t.Errorf("the demo's export lacks %s: %v", table, err)
+			}
+		}
 	}
 	code, out, _ = runCmd(t, "", "verify", "--archive", filepath.Join(dir, "archive"))
 	if code != exitOK || !strings.Contains(out, "0 problems") {

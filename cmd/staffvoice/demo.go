@@ -23,6 +23,7 @@ import (
 	"github.com/staffvoice/staffvoice/config"
 	"github.com/staffvoice/staffvoice/crawler"
 	"github.com/staffvoice/staffvoice/diff"
+	"github.com/staffvoice/staffvoice/export"
 )
 
 // demoSite is a municipal recruiting site before (v1) and after (v2) an
@@ -137,6 +138,17 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	outDir := filepath.Join(*dir, "export")
+	fmt.Fprintf(e.stdout, "\n== 5. export for research: %s\n", outDir)
+	stats, err := export.Export(ctx, store, export.Options{
+		Out: outDir, Formats: export.Both, Municipalities: map[string]string{site.Name: site.Municipality},
+	})
+	if err != nil {
+		return err
+	}
+	if err := printExport(e.stdout, stats); err != nil {
+		return err
+	}
 	if err := store.Close(); err != nil {
 		return err
 	}
@@ -150,6 +162,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	fmt.Fprintf(e.stdout, "  staffvoice changes --archive %s\n", archiveDir)
+	fmt.Fprintf(e.stdout, "  duckdb -c \"SELECT * FROM read_parquet('%s/qa/**/*.parquet', hive_partitioning=true)\"\n", outDir)
 	fmt.Fprintf(e.stdout, "  staffvoice verify --archive %s\n", archiveDir)
 	return nil
 }

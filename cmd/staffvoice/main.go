@@ -50,6 +50,7 @@ var commands = []command{
 	{"history", "list the versions and captures of a page", runHistory},
 	{"diff", "show what changed between two versions of a page", runDiff},
 	{"changes", "list every recorded change, newest first", runChanges},
+	{"export", "write the catalog as Parquet and JSON Lines tables", runExport},
 	{"show", "print a stored version of a page", runShow},
 	{"reextract", "rebuild every version with the current extractor", runReextract},
 	{"verify", "check every catalog reference against the WARC files", runVerify},
