@@ -215,8 +215,13 @@ func (t *table[S, R]) write(ctx context.Context, each func(func(S) error) error)
 	})
 	if err == nil && ts.Rows == 0 {
 		// An empty table still gets one file, so that readers find its
-		// schema.
-		cur, err = t.open("")
+		// schema: in a requested site's partition when the export names
+		// sites, never over the rows of pages without one.
+		site := ""
+		if len(t.opts.Sites) > 0 {
+			site = t.opts.Sites[0]
+		}
+		cur, err = t.open(site)
 	}
 	if err == nil {
 		err = finish()
@@ -431,7 +436,9 @@ type pendingFile struct {
 }
 
 func createPending(final string) (*pendingFile, error) {
-	f, err := os.CreateTemp(filepath.Dir(final), filepath.Base(final)+".tmp-*")
+	// A leading dot: readers of a whole directory (pyarrow, R arrow,
+	// Spark) skip the file while it is being written.
+	f, err := os.CreateTemp(filepath.Dir(final), "."+filepath.Base(final)+".tmp-*")
 	if err != nil {
 		return nil, err
 	}

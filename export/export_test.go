@@ -432,12 +432,28 @@ func TestSinceAndSites(t *testing.T) {
 		t.Errorf("qa files = %v, want %v", names, want)
 	}
 
-	// Nothing since: empty tables, with their schema.
+	// Nothing since: empty tables, with their schema, in the requested
+	// site's partition.
 	st = runExport(t, s, Options{Out: t.TempDir(), Since: "2030-01-01", Sites: []string{"nerima"}, Formats: Parquet})
 	for _, ts := range st.Tables[1:] {
-		if ts.Rows != 0 || len(ts.Files) != 1 {
+		if ts.Rows != 0 || len(ts.Files) != 1 || !strings.Contains(ts.Files[0], "site=nerima") {
 			t.Errorf("%s since 2030: %d rows in %v", ts.Name, ts.Rows, ts.Files)
 		}
+	}
+
+	// A --site export with nothing for a table never replaces the rows
+	// of pages without a site, which a full export put in the null
+	// partition.
+	full := t.TempDir()
+	runExport(t, s, Options{Out: full, Formats: Parquet})
+	null := filepath.Join(full, "pages", "site="+NullPartition, "part-00000.parquet")
+	before, err := os.ReadFile(null)
+	if err != nil || len(before) == 0 {
+		t.Fatalf("the full export wrote no page without a site: %v", err)
+	}
+	runExport(t, s, Options{Out: full, Sites: []string{"nerimaa"}, Formats: Parquet})
+	if after, _ := os.ReadFile(null); !bytes.Equal(before, after) {
+		t.Errorf("a --site export rewrote %s", null)
 	}
 }
 

@@ -109,6 +109,8 @@ func days(date string) int32 {
 	return int32(t.Unix() / 86400)
 }
 
+func validUTF8(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
+
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
@@ -154,7 +156,9 @@ func changeFrom(r *archive.ChangeRow) changeRecord {
 func captureFrom(r *archive.CaptureRow) captureRecord {
 	return captureRecord{
 		PageID: r.PageID, URL: r.URL, CapturedAt: microseconds(r.CapturedAt), Status: int32(r.Status),
-		Outcome: r.Outcome, ETag: r.ETag, LastModified: r.LastModified, ContentType: r.ContentType,
+		// Header values may hold any bytes (an imported WARC); Parquet
+		// strings must be UTF-8, and JSON Lines would replace them anyway.
+		Outcome: r.Outcome, ETag: validUTF8(r.ETag), LastModified: validUTF8(r.LastModified), ContentType: validUTF8(r.ContentType),
 		PayloadDigest: r.PayloadDigest, WARCFile: r.WARCFile, WARCOffset: r.WARCOffset, WARCLength: r.WARCLength,
 	}
 }
