@@ -1,0 +1,123 @@
+package export
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/staffvoice/staffvoice/archive"
+)
+
+// syntheticArchive writes a catalog of sites × pages × versions, each
+// version with sections × questions Q&A rows, straight into the SQLite
+// tables (recording 50,000 captures through Record would take minutes).
+func syntheticArchive(b *testing.B, sites, pages, versions, sections, questions int) string {
+	b.Helper()
+	dir := b.TempDir()
+	ctx := context.Background()
+	s, err := archive.Open(ctx, dir, archive.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "catalog.db")+"?_pragma=synchronous(OFF)&_pragma=journal_mode(WAL)")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	tx, err := db.Begin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	prep := func(q string) *sql.Stmt {
+		st, err := tx.Prepare(q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return st
+	}
+	insPage := prep(`INSERT INTO pages (page_id, url, site, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)`)
+	insCapture := prep(`INSERT INTO captures (capture_id, page_id, captured_at, url, status, etag, content_type, payload_digest, outcome, warc_file, warc_offset, warc_length, record_id)
+		VALUES (?, ?, ?, ?, 200, ?, 'text/html; charset=UTF-8', ?, 'new', 'staffvoice-20260401000000-00001.warc.gz', ?, 12000, ?)`)
+	insVersion := prep(`INSERT INTO versions (page_id, version, capture_id, captured_at, content_hash, extractor_version, title, page_number, updated, published, qa_count, document)
+		VALUES (?, ?, ?, ?, ?, '1.0.0', ?, ?, ?, '', ?, ?)`)
+	insSection := prep(`INSERT INTO sections (page_id, version, section_index, heading, intro) VALUES (?, ?, ?, ?, '[]')`)
+	insQA := prep(`INSERT INTO qa (page_id, version, section_index, qa_index, question, question_key, answer, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	answer := strings.Repeat("区民の皆さんの暮らしを支える仕事です。", 6)
+	start := time.Date(2021, 4, 1, 0, 0, 0, 0, time.UTC)
+	capture := 0
+	for si := range sites {
+		site := fmt.Sprintf("city%02d", si)
+		for pi := range pages {
+			id := fmt.Sprintf("%016x", si*100000+pi)
+			url := fmt.Sprintf("https://www.%s.example.lg.jp/saiyo/koe/%d.html", site, pi)
+			last := start.Add(time.Duration(versions) * 24 * time.Hour).Format(time.RFC3339Nano)
+			if _, err := insPage.Exec(id, url, site, start.Format(time.RFC3339Nano), last); err != nil {
+				b.Fatal(err)
+			}
+			for v := 1; v <= versions; v++ {
+				capture++
+				at := start.Add(time.Duration(v) * 24 * time.Hour).Format("2006-01-02T15:04:05.000000000Z")
+				if _, err := insCapture.Exec(capture, id, at, url, fmt.Sprintf(`"%d"`, capture), fmt.Sprintf("sha1:%032d", capture), capture*12000, fmt.Sprintf("<urn:uuid:%d>", capture)); err != nil {
+					b.Fatal(err)
+				}
+				updated := start.AddDate(0, 0, v).Format(time.DateOnly)
+				doc := `{"breadcrumbs":["ホーム","職員採用","職員の声"]}`
+				if _, err := insVersion.Exec(id, v, capture, at, fmt.Sprintf("sha256:%064d", capture), "職員の声", "855-600-871", updated, sections*questions, doc); err != nil {
+					b.Fatal(err)
+				}
+				for sec := range sections {
+					if _, err := insSection.Exec(id, v, sec, fmt.Sprintf("職員%dの声", sec)); err != nil {
+						b.Fatal(err)
+					}
+					for q := range questions {
+						question := fmt.Sprintf("質問%dを教えてください", q)
+						if _, err := insQA.Exec(id, v, sec, q, question, question, fmt.Sprintf(`["%s（%d）","%s"]`, answer, v, answer), `[]`); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+// BenchmarkExportArchive exports a synthetic archive of 1,000,000 Q&A rows
+// (50,000 versions: 50 sites × 200 pages × 5 versions × 2 sections × 10
+// questions) through the archive's readers, as staffvoice export does.
+func BenchmarkExportArchive(b *testing.B) {
+	dir := syntheticArchive(b, 50, 200, 5, 2, 10)
+	s, err := archive.OpenReadOnly(context.Background(), dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	for _, bc := range []struct {
+		name   string
+		format Format
+	}{{"parquet", Parquet}, {"both", Both}} {
+		b.Run(bc.name, func(b *testing.B) {
+			var qaRows int64
+			for b.Loop() {
+				st, err := Export(context.Background(), s, Options{Out: b.TempDir(), Formats: bc.format})
+				if err != nil {
+					b.Fatal(err)
+				}
+				qaRows = st.Tables[2].Rows
+			}
+			if qaRows != 1_000_000 {
+				b.Fatalf("%d qa rows", qaRows)
+			}
+			b.ReportMetric(float64(qaRows)*float64(b.N)/b.Elapsed().Seconds(), "qa_rows/s")
+			b.ReportMetric(float64(maxRSS())/(1<<20), "peak_RSS_MB")
+		})
+	}
+}
