@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/staffvoice/staffvoice/diff"
 )
@@ -115,5 +116,51 @@ func TestUpgradeBackfillsChanges(t *testing.T) {
 		if got[i].Kind != want[i].Kind || got[i].New != want[i].New || got[i].DetectedAt != want[i].DetectedAt {
 			t.Errorf("change %d: %+v, want %+v", i, got[i], want[i])
 		}
+	}
+}
+
+// TestImportBetweenACaptureAndALaterRevisit: content A at t1 and again at
+// t3 (a revisit), then an import of content B dated t2. In time order
+// the page went A, B, A: three versions, and the current one is A.
+func TestImportBetweenACaptureAndALaterRevisit(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, t.TempDir())
+	const u = "https://www.city.nerima.tokyo.jp/kusei/saiyo/mezasu/koe.html"
+	a := nerimaPage(t)
+	b := []byte(strings.Replace(string(a), "更新日:2021年2月2日", "更新日:2021年4月1日", 1))
+	t1 := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	at := func(c Capture, tm time.Time) Capture { c.Time = tm; return c }
+	record(t, s, at(htmlCapture(u, a), t1))
+	if r := record(t, s, at(htmlCapture(u, a), t1.Add(48*time.Hour))); r.Outcome != OutcomeRevisit {
+		t.Fatalf("t3: %+v", r)
+	}
+	imported := at(htmlCapture(u, b), t1.Add(24*time.Hour))
+	imported.Source = "old.warc.gz#<urn:uuid:1>"
+	record(t, s, imported)
+
+	versions, _, err := s.History(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range versions {
+		got = append(got, v.Updated)
+	}
+	if strings.Join(got, " ") != "2021-02-02 2021-04-01 2021-02-02" {
+		t.Errorf("versions by update date: %v, want A, B, A", got)
+	}
+	changes, err := s.Changes(ctx, ChangeFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 2 || changes[0].ToVersion != 3 || changes[0].New != "2021-02-02" || changes[1].ToVersion != 2 {
+		t.Errorf("changes %+v", changes)
+	}
+	// A later crawl of A changes nothing: A is the current version.
+	if r := record(t, s, at(htmlCapture(u, a), t1.Add(72*time.Hour))); r.NewVersion || r.Version != 3 {
+		t.Errorf("t4: %+v", r)
+	}
+	if n, problems, err := s.Verify(ctx); err != nil || len(problems) > 0 {
+		t.Errorf("verify %d: %v %v", n, problems, err)
 	}
 }

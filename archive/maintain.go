@@ -178,22 +178,27 @@ type rebuilt struct {
 }
 
 func (s *Store) reextractPage(ctx context.Context, pageID string) (bool, error) {
+	// Every capture that holds or refers to a complete 200 payload, in
+	// time order: a revisit that returns to older content after another
+	// version is a version too.
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT capture_id, captured_at, url, content_type, warc_file, warc_offset, record_id, payload_digest
-		FROM captures WHERE page_id = ? AND outcome = 'new' AND status = 200 AND truncated = 0
-		ORDER BY captured_at, capture_id`, pageID)
+		SELECT c.capture_id, c.captured_at, p.capture_id, p.url, p.content_type, p.warc_file, p.warc_offset, p.record_id, p.payload_digest
+		FROM captures c JOIN captures p ON p.capture_id = coalesce(c.payload_capture, c.capture_id)
+		WHERE c.page_id = ? AND c.outcome IN ('new', 'revisit', 'not_modified')
+			AND p.outcome = 'new' AND p.status = 200 AND p.truncated = 0
+		ORDER BY c.captured_at, c.capture_id`, pageID)
 	if err != nil {
 		return false, fmt.Errorf("archive: reextract %s: %w", pageID, err)
 	}
 	type stored struct {
-		id                                  int64
+		id, payload                         int64
 		at, url, ct, file, recordID, digest string
 		offset                              int64
 	}
 	var caps []stored
 	for rows.Next() {
 		var c stored
-		if err := rows.Scan(&c.id, &c.at, &c.url, &c.ct, &c.file, &c.offset, &c.recordID, &c.digest); err != nil {
+		if err := rows.Scan(&c.id, &c.at, &c.payload, &c.url, &c.ct, &c.file, &c.offset, &c.recordID, &c.digest); err != nil {
 			rows.Close()
 			return false, fmt.Errorf("archive: reextract %s: %w", pageID, err)
 		}
@@ -202,14 +207,19 @@ func (s *Store) reextractPage(ctx context.Context, pageID string) (bool, error) 
 	rows.Close()
 
 	var versions []rebuilt
+	docs := map[int64]*extract.Document{} // by payload capture; nil: not HTML
 	last := ""
 	for _, c := range caps {
-		body, err := s.readPayload(c.file, c.offset, c.recordID, c.digest)
-		if err != nil {
-			return false, &unreadableError{fmt.Errorf("capture %d: %w", c.id, err)}
+		doc, seen := docs[c.payload]
+		if !seen {
+			body, err := s.readPayload(c.file, c.offset, c.recordID, c.digest)
+			if err != nil {
+				return false, &unreadableError{fmt.Errorf("capture %d: %w", c.payload, err)}
+			}
+			doc, _ = extract.Extract(body, c.url, c.ct)
+			docs[c.payload] = doc
 		}
-		doc, err := extract.Extract(body, c.url, c.ct)
-		if err != nil || doc.ContentHash == last {
+		if doc == nil || doc.ContentHash == last {
 			continue // not HTML, or the same content as the version before
 		}
 		last = doc.ContentHash

@@ -208,7 +208,9 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 // The statements Record runs for every capture, prepared once at open.
 const (
 	qSourceSeen        = `SELECT count(*) FROM captures WHERE source = ? AND source != ''`
-	qLatestVersionTime = `SELECT coalesce(max(captured_at), '') FROM versions WHERE page_id = ?`
+	// The time of the page's latest capture with content: a capture
+	// older than that is late, and the page's versions are rebuilt.
+	qLatestVersionTime = `SELECT coalesce(max(captured_at), '') FROM captures WHERE page_id = ? AND outcome IN ('new', 'revisit', 'not_modified')`
 	qLastPayload       = `
 		SELECT capture_id, payload_digest, status, truncated, record_id, url, captured_at, payload_capture
 		FROM captures WHERE page_id = ? AND outcome IN ('new', 'revisit', 'not_modified') AND captured_at <= ?
