@@ -207,7 +207,7 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 
 // The statements Record runs for every capture, prepared once at open.
 const (
-	qSourceSeen        = `SELECT count(*) FROM captures WHERE source = ? AND source != ''`
+	qSourceSeen = `SELECT count(*) FROM captures WHERE source = ? AND source != ''`
 	// The time of the page's latest capture with content: a capture
 	// older than that is late, and the page's versions are rebuilt.
 	qLatestVersionTime = `SELECT coalesce(max(captured_at), '') FROM captures WHERE page_id = ? AND outcome IN ('new', 'revisit', 'not_modified')`
