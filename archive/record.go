@@ -180,7 +180,7 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 		return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
 	}
 	var latest string
-	if err := s.queryRow(ctx, tx, qLatestVersionTime, res.PageID).Scan(&latest); err != nil {
+	if err := s.queryRow(ctx, tx, qLatestContentTime, res.PageID).Scan(&latest); err != nil {
 		return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
 	}
 	late := doc != nil && latest > c.Time.Format(timeLayout)
@@ -210,7 +210,7 @@ const (
 	qSourceSeen = `SELECT count(*) FROM captures WHERE source = ? AND source != ''`
 	// The time of the page's latest capture with content: a capture
 	// older than that is late, and the page's versions are rebuilt.
-	qLatestVersionTime = `SELECT coalesce(max(captured_at), '') FROM captures WHERE page_id = ? AND outcome IN ('new', 'revisit', 'not_modified')`
+	qLatestContentTime = `SELECT coalesce(max(captured_at), '') FROM captures WHERE page_id = ? AND outcome IN ('new', 'revisit', 'not_modified')`
 	qLastPayload       = `
 		SELECT capture_id, payload_digest, status, truncated, record_id, url, captured_at, payload_capture
 		FROM captures WHERE page_id = ? AND outcome IN ('new', 'revisit', 'not_modified') AND captured_at <= ?
@@ -239,7 +239,7 @@ const (
 )
 
 // hotQueries are prepared when a writable Store opens.
-var hotQueries = []string{qCaptureLinks, qSourceSeen, qLatestVersionTime, qLastPayload, qLastOK, qCaptureByID, qUpsertPage, qInsertCapture, qLatestVersion, qValidators}
+var hotQueries = []string{qCaptureLinks, qSourceSeen, qLatestContentTime, qLastPayload, qLastOK, qCaptureByID, qUpsertPage, qInsertCapture, qLatestVersion, qValidators}
 
 // timeLayout writes catalog times in UTC with a fixed width, so that
 // their text sorts as the times do.
