@@ -115,7 +115,7 @@ type RecordedChange struct {
 
 // ChangeFilter narrows Changes.
 type ChangeFilter struct {
-	Since string   // YYYY-MM-DD: changes detected on or after that day (UTC)
+	Since string   // YYYY-MM-DD (from 00:00 UTC) or an RFC 3339 time: changes detected then or later
 	Sites []string // only these sites; none: all
 }
 
@@ -125,12 +125,14 @@ func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]RecordedChange, 
 		FROM changes c JOIN pages p ON p.page_id = c.page_id WHERE 1 = 1`
 	var args []any
 	if f.Since != "" {
-		day, err := time.Parse(time.DateOnly, f.Since)
+		since, err := time.Parse(time.DateOnly, f.Since)
 		if err != nil {
-			return nil, fmt.Errorf("archive: changes since %q: want YYYY-MM-DD", f.Since)
+			if since, err = time.Parse(time.RFC3339Nano, f.Since); err != nil {
+				return nil, fmt.Errorf("archive: changes since %q: want YYYY-MM-DD or an RFC 3339 time", f.Since)
+			}
 		}
 		q += ` AND c.detected_at >= ?`
-		args = append(args, day.UTC().Format(timeLayout))
+		args = append(args, since.UTC().Format(timeLayout))
 	}
 	if len(f.Sites) > 0 {
 		q += ` AND p.site IN (?` + strings.Repeat(`, ?`, len(f.Sites)-1) + `)`

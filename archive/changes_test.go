@@ -61,6 +61,9 @@ func TestChangesAreRecordedWithVersions(t *testing.T) {
 	if got, _ := s.Changes(ctx, ChangeFilter{Since: "2099-01-01"}); len(got) != 0 {
 		t.Errorf("--since in the future: %d changes", len(got))
 	}
+	if got, _ := s.Changes(ctx, ChangeFilter{Since: got[0].DetectedAt}); len(got) != len(want) {
+		t.Errorf("since the detection time itself: %d changes, want %d", len(got), len(want))
+	}
 	if got, _ := s.Changes(ctx, ChangeFilter{Sites: []string{"nosuch"}}); len(got) != 0 {
 		t.Errorf("--site nosuch: %d changes", len(got))
 	}
