@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"net"
 	"net/url"
@@ -17,9 +18,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // timezone must not depend on the host's zoneinfo
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
+	"github.com/robfig/cron/v3"
 
 	"github.com/staffvoice/staffvoice/crawler"
 )
@@ -37,6 +40,21 @@ const defaultArchive = "archive"
 // maxRetries bounds retries: more would hammer a failing server.
 const maxRetries = 10
 
+// Defaults of the scheduler's keys.
+const (
+	DefaultTimezone = "Asia/Tokyo"
+	DefaultGrace    = 30 * time.Second
+	DefaultLockWait = 10 * time.Minute
+)
+
+// ScheduleParser parses a site's schedule: five fields (minute hour
+// day-of-month month day-of-week), a descriptor such as "@daily" or
+// "@every 6h", either optionally after "CRON_TZ=<zone> ". A schedule
+// without CRON_TZ= runs in the zone of the cron that holds it.
+func ScheduleParser() cron.Parser {
+	return cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+}
+
 // Config is a validated configuration file with every default applied.
 type Config struct {
 	Path      string         // the file it was read from
@@ -44,6 +62,12 @@ type Config struct {
 	UserAgent string         // User-Agent header of every request
 	Defaults  crawler.Limits // the [defaults] table over crawler.DefaultLimits()
 	Sites     []Site         // in file order
+
+	Timezone string         // IANA name of Location, as written or DefaultTimezone
+	Location *time.Location // the zone of schedules without CRON_TZ=
+	Grace    time.Duration  // how long a running crawl may finish after SIGTERM
+	LockWait time.Duration  // how long a run waits for the archive lock before skipping
+	Notify   Notify         // the [notify] table; zero when absent
 }
 
 // Site is one [[sites]] entry. Its Limits are complete: the site's own
@@ -51,7 +75,39 @@ type Config struct {
 // lists none it holds the seeds' hosts.
 type Site struct {
 	crawler.Site
-	Schedule string // as written, possibly empty; the scheduler validates it
+	Schedule string        // as written, valid for ScheduleParser; empty: not scheduled
+	Jitter   time.Duration // a scheduled run first sleeps a random time up to this
+	Notify   *Notify       // the site's [sites.notify] table, which replaces [notify]; nil when absent
+}
+
+// Notify says whom to tell about changes. The zero value tells no one.
+type Notify struct {
+	WebhookURL string // absolute http(s) URL; empty: no webhook
+	// WebhookSecret signs the webhook's body, or WebhookSecretEnv names
+	// the environment variable holding the secret; at most one is set.
+	// Neither may be logged: Notify's LogValue leaves them out.
+	WebhookSecret    string
+	WebhookSecretEnv string
+	Command          []string // program and arguments; empty: no command
+}
+
+// LogValue shows whether a secret is set, never the secret.
+func (n Notify) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("webhook_url", n.WebhookURL),
+		slog.Bool("webhook_secret_set", n.WebhookSecret != ""),
+		slog.String("webhook_secret_env", n.WebhookSecretEnv),
+		slog.Any("command", n.Command),
+	)
+}
+
+// NotifyFor returns the notification settings of site s: its own
+// [sites.notify] table when it has one, else the file's [notify].
+func (c *Config) NotifyFor(s Site) Notify {
+	if s.Notify != nil {
+		return *s.Notify
+	}
+	return c.Notify
 }
 
 // Site returns the site with the given name.
@@ -162,10 +218,21 @@ func joinErrors(errs []*Error) error {
 // stay strings until the validator parses them.
 
 type rawFile struct {
-	Archive   *string   `toml:"archive"`
-	UserAgent *string   `toml:"user_agent"`
-	Defaults  rawLimits `toml:"defaults"`
-	Sites     []rawSite `toml:"sites"`
+	Archive   *string    `toml:"archive"`
+	UserAgent *string    `toml:"user_agent"`
+	Timezone  *string    `toml:"timezone"`
+	Grace     *string    `toml:"grace"`
+	LockWait  *string    `toml:"lock_wait"`
+	Defaults  rawLimits  `toml:"defaults"`
+	Notify    *rawNotify `toml:"notify"`
+	Sites     []rawSite  `toml:"sites"`
+}
+
+type rawNotify struct {
+	WebhookURL       *string  `toml:"webhook_url"`
+	WebhookSecret    *string  `toml:"webhook_secret"`
+	WebhookSecretEnv *string  `toml:"webhook_secret_env"`
+	Command          []string `toml:"command"`
 }
 
 type rawLimits struct {
@@ -181,13 +248,15 @@ type rawLimits struct {
 
 type rawSite struct {
 	rawLimits
-	Name           *string  `toml:"name"`
-	Municipality   string   `toml:"municipality"`
-	Seeds          []string `toml:"seeds"`
-	AllowedDomains []string `toml:"allowed_domains"`
-	Follow         []string `toml:"follow"`
-	Pages          []string `toml:"pages"`
-	Schedule       string   `toml:"schedule"`
+	Name           *string    `toml:"name"`
+	Municipality   string     `toml:"municipality"`
+	Seeds          []string   `toml:"seeds"`
+	AllowedDomains []string   `toml:"allowed_domains"`
+	Follow         []string   `toml:"follow"`
+	Pages          []string   `toml:"pages"`
+	Schedule       string     `toml:"schedule"`
+	Jitter         *string    `toml:"jitter"`
+	Notify         *rawNotify `toml:"notify"`
 }
 
 // siteName is what a site's name may be: it becomes a directory name
@@ -229,6 +298,24 @@ func (v *validator) config(raw *rawFile) *Config {
 		}
 	}
 
+	cfg.Timezone = DefaultTimezone
+	if raw.Timezone != nil {
+		cfg.Timezone = *raw.Timezone
+	}
+	if cfg.Timezone == "" {
+		v.errorf("timezone", "must not be empty: write an IANA zone name such as \"Asia/Tokyo\" or \"UTC\"")
+	} else if loc, err := time.LoadLocation(cfg.Timezone); err != nil {
+		v.errorf("timezone", "unknown time zone %q: write an IANA zone name such as \"Asia/Tokyo\" or \"UTC\"", cfg.Timezone)
+	} else {
+		cfg.Location = loc
+	}
+	cfg.Grace, cfg.LockWait = DefaultGrace, DefaultLockWait
+	v.duration("grace", raw.Grace, &cfg.Grace, false)
+	v.duration("lock_wait", raw.LockWait, &cfg.LockWait, false)
+	if raw.Notify != nil {
+		cfg.Notify = v.notify("notify", raw.Notify)
+	}
+
 	cfg.Defaults = v.limits("defaults", crawler.DefaultLimits(), &raw.Defaults)
 
 	// The decoder accepts a single [sites] table as a one-element array,
@@ -266,11 +353,23 @@ func (v *validator) site(path string, defaults crawler.Limits, r *rawSite) Site 
 		v.errorf(path+".name", "missing: every site needs a name")
 	case !siteName.MatchString(*r.Name):
 		v.errorf(path+".name", "%q is not a valid name: use lowercase letters, digits, '-' and '_', starting with a letter or digit", *r.Name)
+	case *r.Name == "all":
+		v.errorf(path+".name", `"all" is reserved: the Atom feed of every site is all.atom`)
 	default:
 		s.Name = *r.Name
 	}
 	s.Municipality = r.Municipality
 	s.Schedule = r.Schedule
+	if r.Schedule != "" {
+		if _, err := ScheduleParser().Parse(r.Schedule); err != nil {
+			v.errorf(path+".schedule", "bad schedule %q: %v; write five fields (minute hour day-of-month month day-of-week) such as \"0 6 * * 1\", or \"@daily\", \"@every 6h\", optionally after \"CRON_TZ=Asia/Tokyo \"", r.Schedule, err)
+		}
+	}
+	v.duration(path+".jitter", r.Jitter, &s.Jitter, false)
+	if r.Notify != nil {
+		n := v.notify(path+".notify", r.Notify)
+		s.Notify = &n
+	}
 
 	var seedHosts []string // per seed; "" for a bad seed
 	switch {
@@ -325,6 +424,46 @@ func (v *validator) site(path string, defaults crawler.Limits, r *rawSite) Site 
 	s.Limits = v.limits(path, defaults, &r.rawLimits)
 	return s
 }
+
+// notify validates a [notify] or [sites.notify] table at path.
+func (v *validator) notify(path string, r *rawNotify) Notify {
+	var n Notify
+	if r.WebhookURL != nil {
+		u, err := url.Parse(*r.WebhookURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			v.errorf(path+".webhook_url", "%q is not an absolute http or https URL", *r.WebhookURL)
+		} else {
+			n.WebhookURL = *r.WebhookURL
+		}
+	}
+	if r.WebhookSecret != nil && r.WebhookSecretEnv != nil {
+		v.errorf(path+".webhook_secret_env", "set webhook_secret or webhook_secret_env, not both")
+	}
+	if r.WebhookSecret != nil {
+		n.WebhookSecret = *r.WebhookSecret
+	}
+	if r.WebhookSecretEnv != nil {
+		if !envName.MatchString(*r.WebhookSecretEnv) {
+			v.errorf(path+".webhook_secret_env", "%q is not an environment variable name", *r.WebhookSecretEnv)
+		}
+		n.WebhookSecretEnv = *r.WebhookSecretEnv
+	}
+	if r.WebhookURL == nil && (n.WebhookSecret != "" || n.WebhookSecretEnv != "") {
+		key := path + ".webhook_secret"
+		if r.WebhookSecret == nil {
+			key += "_env"
+		}
+		v.errorf(key, "a secret without webhook_url signs nothing: set webhook_url too")
+	}
+	if len(r.Command) > 0 && r.Command[0] == "" {
+		v.errorf(path+".command[0]", "must name the program to run")
+	}
+	n.Command = r.Command
+	return n
+}
+
+// envName is what an environment variable's name may be.
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // isHostName reports whether d is a bare host: a name or an IP address,
 // with no scheme, port, path or user.
@@ -730,21 +869,22 @@ func expected(path string) string {
 		switch name {
 		case "sites":
 			return "a table"
-		case "seeds", "allowed_domains", "follow", "pages":
+		case "seeds", "allowed_domains", "follow", "pages", "command":
 			return "a string"
 		}
 		return ""
 	}
 	switch key {
-	case "archive", "user_agent", "name", "municipality", "schedule":
+	case "archive", "user_agent", "name", "municipality", "schedule", "timezone",
+		"webhook_url", "webhook_secret", "webhook_secret_env":
 		return "a string"
-	case "delay", "random_delay", "timeout":
+	case "delay", "random_delay", "timeout", "grace", "lock_wait", "jitter":
 		return "a duration string such as \"2s\""
 	case "parallelism", "max_pages", "max_depth", "retries":
 		return "an integer"
-	case "seeds", "allowed_domains", "follow", "pages":
+	case "seeds", "allowed_domains", "follow", "pages", "command":
 		return "an array of strings"
-	case "defaults":
+	case "defaults", "notify":
 		return "a table"
 	case "sites":
 		return "an array of tables ([[sites]])"
@@ -782,6 +922,8 @@ func knownKeys(parent string) []string {
 		return tomlKeys(reflect.TypeFor[rawFile]())
 	case parent == "defaults":
 		return tomlKeys(reflect.TypeFor[rawLimits]())
+	case parent == "notify" || strings.HasSuffix(parent, ".notify"):
+		return tomlKeys(reflect.TypeFor[rawNotify]())
 	case strings.HasPrefix(parent, "sites[") && !strings.Contains(parent, "."):
 		return tomlKeys(reflect.TypeFor[rawSite]())
 	}

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -103,6 +105,12 @@ func TestExample(t *testing.T) {
 	}
 	if got, want := nerima.Schedule, "0 6 * * 1"; got != want {
 		t.Errorf("nerima Schedule = %q, want %q", got, want)
+	}
+	if got, want := nerima.Jitter, 5*time.Minute; got != want {
+		t.Errorf("nerima Jitter = %v, want %v", got, want)
+	}
+	if cfg.Timezone != "Asia/Tokyo" || cfg.Grace != 30*time.Second || cfg.LockWait != 10*time.Minute {
+		t.Errorf("Timezone %q, Grace %v, LockWait %v; want the documented defaults", cfg.Timezone, cfg.Grace, cfg.LockWait)
 	}
 	if nerima.Limits != defaults {
 		t.Errorf("nerima Limits = %+v, want the defaults %+v", nerima.Limits, defaults)
@@ -375,6 +383,12 @@ func TestBadConfig(t *testing.T) {
 			msg: "must be greater than zero, got 0",
 		},
 		{
+			name: "reserved site name",
+			doc:  lines("[[sites]]", "name = 'all'", "seeds = ['https://www.city.example.lg.jp/']"),
+			key:  "sites[0].name", line: 2,
+			msg: `"all" is reserved: the Atom feed of every site is all.atom`,
+		},
+		{
 			name: "size too big to hold",
 			doc:  lines("[defaults]", "max_body = 9223372036854775807"),
 			key:  "defaults.max_body", line: 2,
@@ -556,6 +570,125 @@ func TestBadConfig(t *testing.T) {
 			key:  "user_agent", line: 1,
 			msg: "must not be empty",
 		},
+		{
+			name: "schedule with four fields",
+			doc:  lines("[[sites]]", "name = 'a'", "seeds = ['https://a.example.jp/']", "schedule = '0 6 * *'"),
+			key:  "sites[0].schedule", line: 4,
+			msg: `bad schedule "0 6 * *": expected exactly 5 fields, found 4: [0 6 * *]; ` + scheduleHint,
+		},
+		{
+			name: "schedule with a seconds field",
+			doc:  lines("[[sites]]", "name = 'a'", "seeds = ['https://a.example.jp/']", "schedule = '0 0 6 * * 1'"),
+			key:  "sites[0].schedule", line: 4,
+			msg: `bad schedule "0 0 6 * * 1": expected exactly 5 fields, found 6: [0 0 6 * * 1]; ` + scheduleHint,
+		},
+		{
+			name: "schedule with an unknown descriptor",
+			doc:  lines("[[sites]]", "name = 'a'", "seeds = ['https://a.example.jp/']", "schedule = '@fortnightly'"),
+			key:  "sites[0].schedule", line: 4,
+			msg: `bad schedule "@fortnightly": unrecognized descriptor: @fortnightly; ` + scheduleHint,
+		},
+		{
+			name: "schedule with a bad every",
+			doc:  lines("[[sites]]", "name = 'a'", "seeds = ['https://a.example.jp/']", "schedule = '@every 6 hours'"),
+			key:  "sites[0].schedule", line: 4,
+			msg: `bad schedule "@every 6 hours": failed to parse duration @every 6 hours: time: unknown unit " hours" in duration "6 hours"; ` + scheduleHint,
+		},
+		{
+			name: "schedule in an unknown zone",
+			doc:  lines("[[sites]]", "name = 'a'", "seeds = ['https://a.example.jp/']", "schedule = 'CRON_TZ=Mars/Olympus 0 6 * * *'"),
+			key:  "sites[0].schedule", line: 4,
+			msg: `bad schedule "CRON_TZ=Mars/Olympus 0 6 * * *": provided bad location Mars/Olympus: unknown time zone Mars/Olympus; ` + scheduleHint,
+		},
+		{
+			name: "unknown timezone",
+			doc:  lines("archive = 'a'", "timezone = 'Asia/Tokio'"),
+			key:  "timezone", line: 2,
+			msg: `unknown time zone "Asia/Tokio": write an IANA zone name such as "Asia/Tokyo" or "UTC"`,
+		},
+		{
+			name: "empty timezone",
+			doc:  lines("timezone = ''"),
+			key:  "timezone", line: 1,
+			msg: `must not be empty: write an IANA zone name such as "Asia/Tokyo" or "UTC"`,
+		},
+		{
+			name: "negative grace",
+			doc:  lines("grace = '-1s'"),
+			key:  "grace", line: 1,
+			msg: "must not be negative, got -1s",
+		},
+		{
+			name: "lock_wait without a unit",
+			doc:  lines("lock_wait = '10'"),
+			key:  "lock_wait", line: 1,
+			msg: `bad duration "10": write a number and a unit such as "2s", "500ms" or "1m30s"`,
+		},
+		{
+			name: "lock_wait as a number",
+			doc:  lines("lock_wait = 600"),
+			key:  "lock_wait", line: 1,
+			msg: `must be a duration string such as "2s", not an integer`,
+		},
+		{
+			name: "bad jitter",
+			doc:  lines("[[sites]]", "name = 'a'", "seeds = ['https://a.example.jp/']", "jitter = 'a while'"),
+			key:  "sites[0].jitter", line: 4,
+			msg: `bad duration "a while": write a number and a unit such as "2s", "500ms" or "1m30s"`,
+		},
+		{
+			name: "misspelt notify key",
+			doc:  lines("[notify]", "webhook_ulr = 'https://hooks.example.org/'"),
+			key:  "notify.webhook_ulr", line: 2,
+			msg: `unknown key (did you mean "webhook_url"?)`,
+		},
+		{
+			name: "misspelt key in a site's notify",
+			doc:  lines("[[sites]]", "name = 'a'", "seeds = ['https://a.example.jp/']", "[sites.notify]", "comand = ['x']"),
+			key:  "sites[0].notify.comand", line: 5,
+			msg: `unknown key (did you mean "command"?)`,
+		},
+		{
+			name: "relative webhook URL",
+			doc:  lines("[notify]", "webhook_url = 'hooks.example.org/x'"),
+			key:  "notify.webhook_url", line: 2,
+			msg: `"hooks.example.org/x" is not an absolute http or https URL`,
+		},
+		{
+			name: "secret and secret env",
+			doc: lines(
+				"[notify]",
+				"webhook_url = 'https://hooks.example.org/'",
+				"webhook_secret = 's'",
+				"webhook_secret_env = 'SECRET'",
+			),
+			key: "notify.webhook_secret_env", line: 4,
+			msg: "set webhook_secret or webhook_secret_env, not both",
+		},
+		{
+			name: "bad secret env name",
+			doc:  lines("[notify]", "webhook_url = 'https://hooks.example.org/'", "webhook_secret_env = '$SECRET'"),
+			key:  "notify.webhook_secret_env", line: 3,
+			msg: `"$SECRET" is not an environment variable name`,
+		},
+		{
+			name: "secret without a webhook in a site",
+			doc:  lines("[[sites]]", "name = 'a'", "seeds = ['https://a.example.jp/']", "[sites.notify]", "webhook_secret_env = 'SECRET'"),
+			key:  "sites[0].notify.webhook_secret_env", line: 5,
+			msg: "a secret without webhook_url signs nothing: set webhook_url too",
+		},
+		{
+			name: "command with an empty program",
+			doc:  lines("[notify]", "command = ['', '--flag']"),
+			key:  "notify.command[0]", line: 2,
+			msg: "must name the program to run",
+		},
+		{
+			name: "command as a string",
+			doc:  lines("[notify]", "command = '/usr/local/bin/on-change'"),
+			key:  "notify.command", line: 2,
+			msg: "must be an array of strings, not a string",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -573,6 +706,99 @@ func TestBadConfig(t *testing.T) {
 					e.File, e.Line, e.Key, e.Msg, "staffvoice.toml", tt.line, tt.key, tt.msg)
 			}
 		})
+	}
+}
+
+// scheduleHint ends every bad schedule message.
+const scheduleHint = `write five fields (minute hour day-of-month month day-of-week) such as "0 6 * * 1", or "@daily", "@every 6h", optionally after "CRON_TZ=Asia/Tokyo "`
+
+func TestSchedulerKeys(t *testing.T) {
+	cfg, err := Parse("staffvoice.toml", lines(
+		"timezone = 'UTC'",
+		"grace = '5s'",
+		"lock_wait = '0s'",
+		"[notify]",
+		"webhook_url = 'https://hooks.example.org/staffvoice'",
+		"webhook_secret_env = 'STAFFVOICE_WEBHOOK_SECRET'",
+		"command = ['/usr/local/bin/on-change', '--flag']",
+		"[[sites]]",
+		"name = 'a'",
+		"seeds = ['https://a.example.jp/']",
+		"schedule = 'CRON_TZ=Asia/Tokyo 0 6 * * 1'",
+		"jitter = '5m'",
+		"[sites.notify]",
+		"webhook_url = 'http://127.0.0.1:8080/hook'",
+		"webhook_secret = 'hunter2'",
+		"[[sites]]",
+		"name = 'b'",
+		"seeds = ['https://b.example.jp/']",
+		"schedule = '@every 6h'",
+		"[[sites]]",
+		"name = 'c'",
+		"seeds = ['https://c.example.jp/']",
+		"schedule = '@daily'",
+		"[sites.notify]",
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Timezone != "UTC" || cfg.Location != time.UTC {
+		t.Errorf("Timezone %q, Location %v; want UTC", cfg.Timezone, cfg.Location)
+	}
+	if cfg.Grace != 5*time.Second || cfg.LockWait != 0 {
+		t.Errorf("Grace %v, LockWait %v; want 5s and 0s", cfg.Grace, cfg.LockWait)
+	}
+	global := Notify{
+		WebhookURL:       "https://hooks.example.org/staffvoice",
+		WebhookSecretEnv: "STAFFVOICE_WEBHOOK_SECRET",
+		Command:          []string{"/usr/local/bin/on-change", "--flag"},
+	}
+	if !reflect.DeepEqual(cfg.Notify, global) {
+		t.Errorf("Notify = %+v, want %+v", cfg.Notify, global)
+	}
+	a, b, c := cfg.Sites[0], cfg.Sites[1], cfg.Sites[2]
+	if a.Schedule != "CRON_TZ=Asia/Tokyo 0 6 * * 1" || a.Jitter != 5*time.Minute {
+		t.Errorf("site a: schedule %q, jitter %v", a.Schedule, a.Jitter)
+	}
+	if b.Schedule != "@every 6h" || b.Jitter != 0 {
+		t.Errorf("site b: schedule %q, jitter %v; want @every 6h and none", b.Schedule, b.Jitter)
+	}
+	own := Notify{WebhookURL: "http://127.0.0.1:8080/hook", WebhookSecret: "hunter2"}
+	if got := cfg.NotifyFor(a); !reflect.DeepEqual(got, own) {
+		t.Errorf("NotifyFor(a) = %+v, want its own table %+v", got, own)
+	}
+	if got := cfg.NotifyFor(b); !reflect.DeepEqual(got, global) {
+		t.Errorf("NotifyFor(b) = %+v, want [notify] %+v", got, global)
+	}
+	if got := cfg.NotifyFor(c); !reflect.DeepEqual(got, Notify{}) {
+		t.Errorf("NotifyFor(c) = %+v, want none: an empty [sites.notify] turns notifications off", got)
+	}
+}
+
+func TestSchedulerDefaults(t *testing.T) {
+	cfg, err := Parse("staffvoice.toml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Timezone != "Asia/Tokyo" || cfg.Location == nil || cfg.Location.String() != "Asia/Tokyo" {
+		t.Errorf("Timezone %q, Location %v; want Asia/Tokyo", cfg.Timezone, cfg.Location)
+	}
+	if cfg.Grace != 30*time.Second || cfg.LockWait != 10*time.Minute {
+		t.Errorf("Grace %v, LockWait %v; want 30s and 10m", cfg.Grace, cfg.LockWait)
+	}
+	if !reflect.DeepEqual(cfg.Notify, Notify{}) {
+		t.Errorf("Notify = %+v, want none", cfg.Notify)
+	}
+}
+
+func TestNotifyLogValueHidesSecret(t *testing.T) {
+	var buf strings.Builder
+	slog.New(slog.NewTextHandler(&buf, nil)).Info("notify", "notify", Notify{WebhookURL: "https://h.example/", WebhookSecret: "hunter2"})
+	if strings.Contains(buf.String(), "hunter2") {
+		t.Errorf("log line shows the secret: %s", buf.String())
+	}
+	if !strings.Contains(buf.String(), "notify.webhook_secret_set=true") {
+		t.Errorf("log line does not say a secret is set: %s", buf.String())
 	}
 }
 

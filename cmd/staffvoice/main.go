@@ -45,6 +45,8 @@ type env struct {
 var commands = []command{
 	{"demo", "crawl a bundled site twice, offline, and show what changed", runDemo},
 	{"crawl", "crawl the configured sites, or archive the URLs given", runCrawl},
+	{"run", "crawl each site on its schedule until SIGTERM; serve metrics", runRun},
+	{"schedule", "list each site's schedule and its next three run times", runSchedule},
 	{"extract", "print the structured content of one saved page", runExtract},
 	{"import", "add the HTTP responses of WARC files made by other tools", runImport},
 	{"history", "list the versions and captures of a page", runHistory},

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/staffvoice/staffvoice/notify"
+)
+
+// TestRunNotifiesAndStopsOnSIGTERM is issue 7's acceptance check:
+// staffvoice run, with two sites on loopback, crawls both on schedule,
+// sends one signed webhook per changed page and writes Atom entries when
+// the pages change, and exits 0 on SIGTERM leaving a clean archive.
+func TestRunNotifiesAndStopsOnSIGTERM(t *testing.T) {
+	site := &demoServer{}
+	site.version.Store(1)
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	other := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+
+	const secret = "s3cret-for-the-test"
+	var mu sync.Mutex
+	deliveries := map[string]int{} // site url version → count
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if !notify.VerifySignature(secret, body, r.Header.Get(notify.SignatureHeader)) {
+			t.Errorf("bad signature on %s", body)
+		}
+		var e notify.Event
+		if err := json.Unmarshal(body, &e); err != nil || len(e.Changes) == 0 {
+			t.Errorf("delivery %s: %v", body, err)
+		}
+		mu.Lock()
+		deliveries[fmt.Sprintf("%s %s v%d", e.Site, e.URL, e.ToVersion)]++
+		mu.Unlock()
+	}))
+	defer receiver.Close()
+
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "staffvoice.toml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf(`archive = "archive"
+[defaults]
+delay = "0s"
+[notify]
+webhook_url = %q
+webhook_secret_env = "STAFFVOICE_TEST_SECRET"
+[[sites]]
+name = "nerima"
+municipality = "練馬区"
+seeds = [%q]
+follow = ['/kusei/saiyo/']
+pages = ['/koe/']
+schedule = "@every 1s"
+[[sites]]
+name = "other"
+seeds = [%q]
+follow = ['/kusei/saiyo/']
+pages = ['/koe/']
+schedule = "@every 1s"
+`, receiver.URL, srv.URL+"/kusei/saiyo/", other+"/kusei/saiyo/")), 0o644)
+
+	cmd := exec.Command(os.Args[0], "run", "--config", cfg)
+	cmd.Env = append(os.Environ(), "STAFFVOICE_RUN_MAIN=1", "STAFFVOICE_TEST_SECRET="+secret)
+	logs := &lockedBuffer{}
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); !ok(); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				cmd.Process.Kill()
+				t.Fatalf("timed out waiting for %s; log:\n%s", what, logs.String())
+			}
+		}
+	}
+	feed := filepath.Join(dir, "archive", "feeds", "all.atom")
+	// Both sites' first runs archive version 1: no changes, no delivery.
+	waitFor("the first runs", func() bool {
+		return strings.Count(logs.String(), `"result":"ok"`) >= 2
+	})
+	site.version.Store(2)
+	waitFor("the deliveries", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(deliveries) == 6
+	})
+	time.Sleep(2500 * time.Millisecond) // more runs: nothing new to deliver
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("after SIGTERM: %v\n%s", err, logs.String())
+	}
+	mu.Lock()
+	for k, n := range deliveries {
+		if n != 1 {
+			t.Errorf("%s delivered %d times", k, n)
+		}
+	}
+	mu.Unlock()
+	if strings.Contains(logs.String(), secret) {
+		t.Errorf("the secret is in the log")
+	}
+
+	var atom struct {
+		Entries []struct {
+			ID      string `xml:"id"`
+			Summary string `xml:"summary"`
+		} `xml:"entry"`
+	}
+	data, err := os.ReadFile(feed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := xml.Unmarshal(data, &atom); err != nil || len(atom.Entries) != 6 {
+		t.Fatalf("all.atom: %v, %d entries", err, len(atom.Entries))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "archive", "feeds", "nerima.atom")); err != nil {
+		t.Error(err)
+	}
+	if code, out, stderr := runCmd(t, "", "verify", "--archive", filepath.Join(dir, "archive")); code != exitOK {
+		t.Errorf("verify: %s%s", out, stderr)
+	}
+}
+
+// lockedBuffer is a strings.Builder a child process writes to while the
+// test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
