@@ -68,6 +68,9 @@ type Stats struct {
 	Truncated     int   // bodies cut at max_body
 	Bytes         int64 // payload bytes received
 	Duration      time.Duration
+	// Statuses counts responses by status class: [2] is 2xx … [5] 5xx,
+	// [0] fetches that got no response.
+	Statuses [6]int
 }
 
 func (s *Stats) add(o Stats) {
@@ -82,6 +85,9 @@ func (s *Stats) add(o Stats) {
 	s.Retries += o.Retries
 	s.Truncated += o.Truncated
 	s.Bytes += o.Bytes
+	for i, n := range o.Statuses {
+		s.Statuses[i] += n
+	}
 }
 
 // SiteResult is one site's part of a crawl.

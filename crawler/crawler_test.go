@@ -418,7 +418,7 @@ func TestTransientFailuresAreRetriedWithBackoff(t *testing.T) {
 	if first != 2 || second != 2 {
 		t.Errorf("waits %v", w.all())
 	}
-	if sum.Total.Errors != 2 || sum.Total.NewVersions != 1 {
+	if sum.Total.Errors != 2 || sum.Total.NewVersions != 1 || sum.Total.Statuses != [6]int{2: 1, 4: 1, 5: 1} {
 		t.Errorf("stats %+v", sum.Total)
 	}
 	want := []string{

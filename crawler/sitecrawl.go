@@ -363,6 +363,7 @@ func (s *siteCrawl) onResponse(ctx context.Context, c *colly.Collector, r *colly
 	s.mu.Lock()
 	st := &s.stats
 	st.Fetched++
+	st.Statuses[min(max(r.StatusCode/100, 1), 5)]++
 	st.Bytes += int64(len(r.Body))
 	if truncated {
 		st.Truncated++
@@ -475,6 +476,7 @@ func (s *siteCrawl) onError(ctx context.Context, r *colly.Response, err error) {
 	}
 	s.mu.Lock()
 	s.stats.Errors++
+	s.stats.Statuses[0]++
 	if t.page {
 		s.stats.Archived++
 	}

@@ -154,25 +154,20 @@ func changesSince(ctx context.Context, store *archive.Store, site string, since 
 	return n, nil
 }
 
-// statusClasses counts a site's fetches by status class. The crawler
-// counts fetches, not statuses, so 2xx is what is left once the 304s and
-// the failures are taken out.
+// statusClasses is a site's fetches by status class, labelled as
+// pages_fetched_total's status_class: 2xx … 5xx, and none for fetches
+// that got no response.
 func statusClasses(s crawler.SiteResult) map[string]int {
 	c := map[string]int{}
-	failedWithStatus := 0
-	for _, f := range s.Failures {
-		if f.Status == 0 {
-			c["none"]++
+	for class, n := range s.Stats.Statuses {
+		if n == 0 {
 			continue
 		}
-		c[fmt.Sprintf("%dxx", f.Status/100)]++
-		failedWithStatus++
-	}
-	if n := s.Stats.NotModified; n > 0 {
-		c["3xx"] += n
-	}
-	if n := s.Stats.Fetched - s.Stats.NotModified - failedWithStatus; n > 0 {
-		c["2xx"] += n
+		if class == 0 {
+			c["none"] += n
+		} else {
+			c[fmt.Sprintf("%dxx", class)] += n
+		}
 	}
 	return c
 }
