@@ -153,3 +153,66 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// TestRunSIGTERMMidCrawl stops the daemon while a slow crawl is under
+// way: the crawl gets grace (1s here), is then cancelled, and the daemon
+// exits 0 leaving an archive that verify finds clean.
+func TestRunSIGTERMMidCrawl(t *testing.T) {
+	var links strings.Builder
+	for i := range 100 {
+		fmt.Fprintf(&links, "<li><a href=\"/saiyo/koe/%d.html\">職員の声 %d</a></li>", i, i)
+	}
+	site := http.NewServeMux()
+	site.HandleFunc("/saiyo/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if r.URL.Path == "/saiyo/" {
+			fmt.Fprintf(w, "<html><body><ul>%s</ul></body></html>", links.String())
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+		fmt.Fprintf(w, "<html><body><div id=main><h1>職員の声</h1><h2>職員A</h2><h3>仕事は？</h3><p>%s</p></div></body></html>", r.URL.Path)
+	})
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "staffvoice.toml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf(`archive = "archive"
+grace = "1s"
+[defaults]
+delay = "0s"
+[[sites]]
+name = "slow"
+seeds = [%q]
+follow = ['/saiyo/$']
+pages = ['/koe/']
+schedule = "@every 1s"
+`, srv.URL+"/saiyo/")), 0o644)
+	cmd := exec.Command(os.Args[0], "run", "--config", cfg)
+	cmd.Env = append(os.Environ(), "STAFFVOICE_RUN_MAIN=1")
+	logs := &lockedBuffer{}
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); strings.Count(logs.String(), `"msg":"fetched"`) < 3; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("no crawl started:\n%s", logs.String())
+		}
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	start := time.Now()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGTERM: %v\n%s", err, logs.String())
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v to stop with grace 1s", d)
+	}
+	if !strings.Contains(logs.String(), `"result":"interrupted"`) {
+		t.Errorf("the crawl was not cut short:\n%s", logs.String())
+	}
+	if code, out, stderr := runCmd(t, "", "verify", "--archive", filepath.Join(dir, "archive")); code != exitOK {
+		t.Errorf("verify: %s%s", out, stderr)
+	}
+}
