@@ -21,12 +21,13 @@ type Notifier struct {
 // has failed after all its retries for a reason other than a rejection,
 // the rest of the events are counted as failed without waiting on it
 // again, so a dead receiver costs one event's retries, not every event's.
+// A command that fails is not run again for the rest of the events.
 func (n *Notifier) Notify(ctx context.Context, events []Event) (failures int) {
 	log := n.Logger
 	if log == nil {
 		log = slog.Default()
 	}
-	webhookDown := false
+	webhookDown, commandDown := false, false
 	for _, e := range events {
 		if n.Webhook != nil {
 			var err error
@@ -41,7 +42,13 @@ func (n *Notifier) Notify(ctx context.Context, events []Event) (failures int) {
 			}
 		}
 		if n.Command != nil {
-			if err := n.Command.Run(ctx, e); err != nil {
+			var err error
+			if commandDown {
+				err = errors.New("notify: command: skipped, it failed for an earlier event")
+			} else if err = n.Command.Run(ctx, e); err != nil {
+				commandDown = true // a hanging hook would hold every event up to its timeout
+			}
+			if err != nil {
 				failures++
 				log.WarnContext(ctx, "command notification failed", "site", e.Site, "url", e.URL, "version", e.ToVersion, "err", err)
 			}

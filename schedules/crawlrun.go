@@ -67,18 +67,38 @@ func (r *CrawlRunner) Run(ctx context.Context, name string) (RunResult, error) {
 	if !ok {
 		return RunResult{}, fmt.Errorf("schedules: no site %q in %s", name, r.Config.Path)
 	}
-	start := time.Now()
 	r.turnOnce.Do(func() { r.turn = make(chan struct{}, 1) })
 	select {
 	case r.turn <- struct{}{}:
-		defer func() { <-r.turn }()
 	case <-ctx.Done():
 		return RunResult{Interrupted: true}, ctx.Err()
 	}
+	res, start, err := r.crawl(ctx, log, site)
+	<-r.turn // notifying needs no turn: a slow receiver holds no crawl up
+	if err != nil {
+		return res, err
+	}
+	if res.Changes > 0 && r.Notifier != nil {
+		res.NotifyFailures = r.Notifier.Notify(ctx, name, start)
+	}
+	return res, nil
+}
+
+// crawl opens the archive, crawls the site and counts the changes it
+// recorded since it got the archive (start); the archive is closed
+// whatever happens.
+func (r *CrawlRunner) crawl(ctx context.Context, log *slog.Logger, site config.Site) (res RunResult, start time.Time, err error) {
+	name := site.Name
 	store, err := r.open(ctx, log)
 	if err != nil {
-		return RunResult{}, err
+		return RunResult{}, start, err
 	}
+	start = time.Now()
+	defer func() {
+		if cerr := store.Close(); err == nil {
+			err = cerr
+		}
+	}()
 
 	opts := r.Crawl
 	if opts.Logger == nil {
@@ -88,7 +108,7 @@ func (r *CrawlRunner) Run(ctx context.Context, name string) (RunResult, error) {
 		opts.UserAgent = r.Config.UserAgent
 	}
 	sum, err := crawler.Crawl(ctx, store, []crawler.Site{site.Site}, opts)
-	res := RunResult{Stats: sum.Total, Interrupted: sum.Interrupted}
+	res = RunResult{Stats: sum.Total, Interrupted: sum.Interrupted}
 	if len(sum.Sites) == 1 {
 		res.Statuses = statusClasses(sum.Sites[0])
 	}
@@ -96,16 +116,7 @@ func (r *CrawlRunner) Run(ctx context.Context, name string) (RunResult, error) {
 		// Counted even when ctx has ended: the crawl's writes are done.
 		res.Changes, err = changesSince(context.WithoutCancel(ctx), store, name, start)
 	}
-	if cerr := store.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return res, err
-	}
-	if res.Changes > 0 && r.Notifier != nil {
-		res.NotifyFailures = r.Notifier.Notify(ctx, name, start)
-	}
-	return res, nil
+	return res, start, err
 }
 
 // open opens the archive, retrying while another writer holds it, up to

@@ -159,9 +159,10 @@ func (m *Metrics) Handler(maxAge map[string]time.Duration, now func() time.Time)
 }
 
 // MaxAge is how old a site's last success may be before /healthz calls
-// it stale, unless the operator says otherwise: two periods of its
-// schedule (the gap between its next two runs after now), plus its
-// jitter and the lock wait, which may each delay a run.
+// it stale, unless the operator says otherwise: two of its schedule's
+// longest gaps between runs (over the runs of the coming five weeks, so
+// a weekdays-only schedule counts its weekend), plus its jitter and the
+// lock wait, which may each delay a run.
 func MaxAge(spec string, jitter, lockWait time.Duration, loc *time.Location, now time.Time) (time.Duration, error) {
 	runs, err := nextN(spec, loc, now, 2)
 	if err != nil {
@@ -170,5 +171,15 @@ func MaxAge(spec string, jitter, lockWait time.Duration, loc *time.Location, now
 	if len(runs) < 2 {
 		return 0, nil // never runs twice: never stale
 	}
-	return 2*runs[1].Sub(runs[0]) + jitter + lockWait, nil
+	longest := runs[1].Sub(runs[0])
+	horizon := now.Add(35 * 24 * time.Hour)
+	for i, prev := 0, runs[1]; i < 5000 && prev.Before(horizon); i++ {
+		next, err := nextN(spec, loc, prev, 1)
+		if err != nil || len(next) == 0 {
+			break
+		}
+		longest = max(longest, next[0].Sub(prev))
+		prev = next[0]
+	}
+	return 2*longest + jitter + lockWait, nil
 }

@@ -143,7 +143,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 
 	c := cron.New(cron.WithLocation(s.loc), cron.WithParser(config.ScheduleParser()))
 	for _, j := range s.jobs {
-		c.Schedule(j.schedule, cron.FuncJob(func() { s.runJob(runCtx, j) }))
+		c.Schedule(j.schedule, cron.FuncJob(func() { s.runJob(ctx, runCtx, j) }))
 		s.opts.Logger.Info("scheduled", "site", j.site, "schedule", j.spec, "next", j.schedule.Next(time.Now().In(s.loc)))
 	}
 	c.Start()
@@ -170,7 +170,9 @@ func (s *Scheduler) Run(ctx context.Context) error {
 
 // runJob is a job as cron runs it: one run of the site unless one is
 // still going, after its jitter, with a panic recovered.
-func (s *Scheduler) runJob(ctx context.Context, j *job) {
+// A run not yet started when the daemon stops (still in its jitter) is
+// not started: ctx is the daemon's, runCtx the one a run gets.
+func (s *Scheduler) runJob(ctx, runCtx context.Context, j *job) {
 	log, m := s.opts.Logger.With("site", j.site), s.opts.Metrics
 	if !j.running.CompareAndSwap(false, true) {
 		log.Warn("run skipped: the previous run is still going")
@@ -194,8 +196,13 @@ func (s *Scheduler) runJob(ctx context.Context, j *job) {
 			return
 		}
 	}
+	if ctx.Err() != nil {
+		log.Info("run not started: the daemon is stopping")
+		m.skipped(j.site, ResultInterrupted)
+		return
+	}
 	start := time.Now()
-	res, err := s.runner.Run(ctx, j.site)
+	res, err := s.runner.Run(runCtx, j.site)
 	elapsed := time.Since(start)
 	r := result(res, err)
 	m.record(j.site, r, res, elapsed, time.Now())

@@ -127,13 +127,13 @@ func TestOverlapIsPerSite(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	for _, j := range s.jobs {
-		wg.Go(func() { s.runJob(t.Context(), j) })
+		wg.Go(func() { s.runJob(t.Context(), t.Context(), j) })
 	}
 	got := map[string]bool{<-started: true, <-started: true}
 	if !got["a"] || !got["b"] {
 		t.Errorf("sites started: %v, want a and b", got)
 	}
-	s.runJob(t.Context(), s.jobs[0]) // a is still running: skipped at once
+	s.runJob(t.Context(), t.Context(), s.jobs[0]) // a is still running: skipped at once
 	close(release)
 	wg.Wait()
 	if n := testutil.ToFloat64(s.opts.Metrics.runs.WithLabelValues("a", ResultOverlap)); n != 1 {
@@ -158,8 +158,8 @@ func TestPanicRecovered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.runJob(t.Context(), s.jobs[0])
-	s.runJob(t.Context(), s.jobs[0]) // the panic left the site runnable
+	s.runJob(t.Context(), t.Context(), s.jobs[0])
+	s.runJob(t.Context(), t.Context(), s.jobs[0]) // the panic left the site runnable
 	m := s.opts.Metrics
 	if got := testutil.ToFloat64(m.panics.WithLabelValues("a")); got != 1 {
 		t.Errorf("panics_total = %v, want 1", got)
@@ -187,8 +187,8 @@ func TestJitter(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.opts.sleep = func(ctx context.Context, d time.Duration) error { slept = append(slept, d); return nil }
-	s.runJob(t.Context(), s.jobs[0])
-	s.runJob(t.Context(), s.jobs[1]) // no jitter: no sleep
+	s.runJob(t.Context(), t.Context(), s.jobs[0])
+	s.runJob(t.Context(), t.Context(), s.jobs[1]) // no jitter: no sleep
 	if len(asked) != 1 || asked[0] != int64(5*time.Minute) {
 		t.Errorf("Rand asked for %v, want [5m] once", asked)
 	}
@@ -213,7 +213,7 @@ func TestJitterCancelled(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	s.runJob(ctx, s.jobs[0]) // the real sleep returns at once
+	s.runJob(ctx, ctx, s.jobs[0]) // the real sleep returns at once
 	if got := testutil.ToFloat64(s.opts.Metrics.runs.WithLabelValues("a", ResultInterrupted)); got != 1 {
 		t.Errorf("runs_total{result=interrupted} = %v, want 1", got)
 	}
@@ -285,7 +285,7 @@ func TestNoLeaks(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	for range 100 {
-		s.runJob(ctx, s.jobs[0])
+		s.runJob(ctx, ctx, s.jobs[0])
 	}
 	cancel()
 	if err := s.Run(ctx); err != nil {
@@ -310,7 +310,7 @@ func TestMetricsHandler(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.runJob(t.Context(), s.jobs[0])
+	s.runJob(t.Context(), t.Context(), s.jobs[0])
 
 	now := start.Add(25 * time.Hour)
 	srv := httptest.NewServer(m.Handler(map[string]time.Duration{"a": 48 * time.Hour, "b": 24 * time.Hour}, func() time.Time { return now }))
@@ -416,5 +416,19 @@ func TestMaxAge(t *testing.T) {
 	}
 	if want := 14*24*time.Hour + 15*time.Minute; got != want {
 		t.Errorf("MaxAge of a weekly schedule = %v, want %v", got, want)
+	}
+}
+
+// TestMaxAgeCoversTheWeekend: a weekdays-only schedule's longest gap is
+// the weekend, whatever day the daemon starts.
+func TestMaxAgeCoversTheWeekend(t *testing.T) {
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	monday := time.Date(2026, 11, 23, 9, 0, 0, 0, tokyo)
+	got, err := MaxAge("0 6 * * 1-5", 0, 0, tokyo, monday)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 2 * 72 * time.Hour; got != want {
+		t.Errorf("MaxAge = %v, want %v (twice Friday 06:00 to Monday 06:00)", got, want)
 	}
 }

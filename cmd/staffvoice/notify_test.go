@@ -216,3 +216,20 @@ schedule = "@every 1s"
 		t.Errorf("verify: %s%s", out, stderr)
 	}
 }
+
+func TestRunRefusesAnUnsetSecretVariable(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "staffvoice.toml")
+	os.WriteFile(cfg, []byte(`[notify]
+webhook_url = "http://127.0.0.1:1/hook"
+webhook_secret_env = "STAFFVOICE_TEST_UNSET_SECRET"
+[[sites]]
+name = "nerima"
+seeds = ["http://127.0.0.1:1/saiyo/"]
+schedule = "@daily"
+`), 0o644)
+	os.Unsetenv("STAFFVOICE_TEST_UNSET_SECRET")
+	code, _, stderr := runCmd(t, "", "run", "--config", cfg)
+	if code != exitUsage || !strings.Contains(stderr, "STAFFVOICE_TEST_UNSET_SECRET, which is not set") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}

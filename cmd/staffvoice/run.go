@@ -51,6 +51,9 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkSecrets(cfg); err != nil {
+		return err
+	}
 
 	log := daemonLogger(e.stderr)
 	start := time.Now()
@@ -105,6 +108,22 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// notifyDeadline bounds one run's notifications, however many events
+// and however slow the receivers.
+const notifyDeadline = 5 * time.Minute
+
+// checkSecrets makes sure every webhook_secret_env names a set variable:
+// an unset one would send unsigned webhooks without a word.
+func checkSecrets(cfg *config.Config) error {
+	for _, s := range cfg.Sites {
+		n := cfg.NotifyFor(s)
+		if n.WebhookSecretEnv != "" && os.Getenv(n.WebhookSecretEnv) == "" {
+			return fmt.Errorf("%w: site %s: webhook_secret_env names %s, which is not set", errUsage, s.Name, n.WebhookSecretEnv)
+		}
+	}
+	return nil
+}
+
 // notifier tells people about the changes a run recorded: the site's
 // webhook and command, then the archive's Atom feeds, rebuilt from every
 // recorded change. A failure is logged and counted, never fatal.
@@ -114,8 +133,10 @@ func notifier(cfg *config.Config, log *slog.Logger) schedules.Notifier {
 		municipalities[s.Name] = s.Municipality
 	}
 	return schedules.NotifierFunc(func(ctx context.Context, site string, since time.Time) int {
-		// A stopping daemon still delivers what its last run found.
-		ctx = context.WithoutCancel(ctx)
+		// The run's context ends when the daemon's grace is over; a slow
+		// receiver is bounded further by an overall deadline.
+		ctx, cancel := context.WithTimeout(ctx, notifyDeadline)
+		defer cancel()
 		store, err := archive.OpenReadOnly(ctx, cfg.Archive)
 		if err != nil {
 			log.Error("notify: open the archive", "site", site, "error", err.Error())
