@@ -110,6 +110,18 @@ func (c *Config) NotifyFor(s Site) Notify {
 	return c.Notify
 }
 
+// Municipalities maps each site's name to its municipality, for sites
+// that name one.
+func (c *Config) Municipalities() map[string]string {
+	m := map[string]string{}
+	for _, s := range c.Sites {
+		if s.Municipality != "" {
+			m[s.Name] = s.Municipality
+		}
+	}
+	return m
+}
+
 // Site returns the site with the given name.
 func (c *Config) Site(name string) (Site, bool) {
 	for _, s := range c.Sites {

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/url"
 	"regexp"
 	"strings"
@@ -88,22 +86,15 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 // named ones, all of them, or one ad-hoc site holding exactly the URLs
 // given on the command line.
 func crawlPlan(o crawlOptions, urls []string) (*config.Config, []crawler.Site, error) {
-	path := o.config
-	if path == "" {
-		path = config.DefaultFile
-	}
-	cfg, err := config.Load(path)
+	cfg, found, err := loadConfig(o.config)
 	switch {
-	case err == nil:
-	case errors.Is(err, fs.ErrNotExist) && o.config == "" && len(urls) > 0:
+	case err != nil:
+		return nil, nil, err
+	case !found && len(urls) > 0:
 		// Bare URLs need no configuration file.
 		cfg = &config.Config{Archive: "archive", UserAgent: config.DefaultUserAgent, Defaults: crawler.DefaultLimits()}
-	case errors.Is(err, fs.ErrNotExist) && o.config == "":
+	case !found:
 		return nil, nil, fmt.Errorf("%w: no %s here: pass --config FILE, or the URLs to archive (see staffvoice.example.toml)", errUsage, config.DefaultFile)
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, nil, fmt.Errorf("%w: %v", errUsage, err)
-	default:
-		return nil, nil, err
 	}
 	if o.archive != "" {
 		cfg.Archive = o.archive

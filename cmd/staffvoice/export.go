@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"path/filepath"
 	"text/tabwriter"
 
@@ -58,9 +56,14 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err := checkDay(o.since); err != nil {
 		return err
 	}
-	municipalities, err := exportMunicipalities(o.config)
+	// The catalog does not store municipalities; the configuration does.
+	var municipalities map[string]string
+	cfg, _, err := loadConfig(o.config)
 	if err != nil {
 		return err
+	}
+	if cfg != nil {
+		municipalities = cfg.Municipalities()
 	}
 	s, err := archive.OpenReadOnly(ctx, o.archive)
 	if err != nil {
@@ -85,33 +88,6 @@ func checkDay(day string) error {
 		return fmt.Errorf("%w: --since %q: want YYYY-MM-DD", errUsage, day)
 	}
 	return nil
-}
-
-// exportMunicipalities reads the site → municipality names from the
-// configuration. Without --config, a missing staffvoice.toml is no error:
-// the municipality column is then null.
-func exportMunicipalities(path string) (map[string]string, error) {
-	explicit := path != ""
-	if !explicit {
-		path = config.DefaultFile
-	}
-	cfg, err := config.Load(path)
-	switch {
-	case err == nil:
-	case errors.Is(err, fs.ErrNotExist) && !explicit:
-		return nil, nil
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("%w: %v", errUsage, err)
-	default:
-		return nil, err
-	}
-	m := map[string]string{}
-	for _, s := range cfg.Sites {
-		if s.Municipality != "" {
-			m[s.Name] = s.Municipality
-		}
-	}
-	return m, nil
 }
 
 // printExport says where each table went and how many rows it has.

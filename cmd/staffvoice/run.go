@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -47,7 +46,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if len(rest) > 0 {
 		return fmt.Errorf("%w: unexpected arguments %q", errUsage, rest)
 	}
-	cfg, err := loadConfig(o.config)
+	cfg, err := requireConfig(o.config)
 	if err != nil {
 		return err
 	}
@@ -128,10 +127,7 @@ func checkSecrets(cfg *config.Config) error {
 // webhook and command, then the archive's Atom feeds, rebuilt from every
 // recorded change. A failure is logged and counted, never fatal.
 func notifier(cfg *config.Config, log *slog.Logger) schedules.Notifier {
-	municipalities := map[string]string{}
-	for _, s := range cfg.Sites {
-		municipalities[s.Name] = s.Municipality
-	}
+	municipalities := cfg.Municipalities()
 	return schedules.NotifierFunc(func(ctx context.Context, site string, since time.Time) int {
 		// The run's context ends when the daemon's grace is over; a slow
 		// receiver is bounded further by an overall deadline.
@@ -184,20 +180,4 @@ func daemonLogger(w io.Writer) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, nil))
 	}
 	return slog.New(slog.NewJSONHandler(w, nil))
-}
-
-// loadConfig loads the configuration file at path, or the default one.
-func loadConfig(path string) (*config.Config, error) {
-	explicit := path != ""
-	if !explicit {
-		path = config.DefaultFile
-	}
-	cfg, err := config.Load(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist) && !explicit:
-		return nil, fmt.Errorf("%w: no %s here: pass --config FILE (see staffvoice.example.toml)", errUsage, config.DefaultFile)
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("%w: %v", errUsage, err)
-	}
-	return cfg, err
 }

@@ -31,7 +31,7 @@ func runSchedule(ctx context.Context, e *env, args []string) error {
 	if len(rest) > 0 {
 		return fmt.Errorf("%w: unexpected arguments %q", errUsage, rest)
 	}
-	cfg, err := loadConfig(*path)
+	cfg, err := requireConfig(*path)
 	if err != nil {
 		return err
 	}
