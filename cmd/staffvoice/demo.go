@@ -27,7 +27,8 @@ import (
 )
 
 // demoSite is a municipal recruiting site before (v1) and after (v2) an
-// update; demosite/README.md says what changes.
+// update; v2 holds only the changed pages. demosite/README.md says what
+// changes.
 //
 //go:embed demosite/v1 demosite/v2
 var demoSite embed.FS
@@ -182,17 +183,19 @@ func (d *demoServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasSuffix(r.URL.Path, "/") {
 		name = path.Join(name, "index.html")
 	}
+	// demosite/v2 holds only the files the update changed; the others
+	// are version 1's, with version 1's time.
 	v := int(d.version.Load())
 	data, err := demoSite.ReadFile(fmt.Sprintf("demosite/v%d%s", v, name))
+	if err != nil && v > 1 {
+		v = 1
+		data, err = demoSite.ReadFile("demosite/v1" + name)
+	}
 	if err != nil {
 		http.NotFound(w, r)
 		return
 	}
-	// A file unchanged since version 1 keeps its time.
 	modified := demoTimes[v]
-	if old, err := demoSite.ReadFile("demosite/v1" + name); err == nil && bytes.Equal(old, data) {
-		modified = demoTimes[1]
-	}
 	switch path.Ext(name) {
 	case ".html":
 		w.Header().Set("Content-Type", "text/html")
