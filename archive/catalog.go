@@ -109,6 +109,24 @@ ALTER TABLE captures ADD COLUMN links TEXT NOT NULL DEFAULT '';
 CREATE INDEX changes_by_page ON changes(page_id, to_version);
 CREATE INDEX changes_by_time ON changes(detected_at);
 `,
+	// 3: the structures table (structure.go), which the exports read
+	// instead of a row per question: the sections and qa tables held the
+	// same text as the Documents a second time and cost a catalog row per
+	// question to write and to read. An index to read one site's pages in
+	// URL order.
+	`
+CREATE TABLE structures (
+	page_id     TEXT NOT NULL,
+	version     INTEGER NOT NULL,
+	breadcrumbs TEXT NOT NULL,            -- JSON list
+	sections    BLOB NOT NULL,            -- protocol buffers, see structure.go
+	PRIMARY KEY (page_id, version),
+	FOREIGN KEY (page_id, version) REFERENCES versions(page_id, version) ON DELETE CASCADE
+);
+DROP TABLE qa;
+DROP TABLE sections;
+CREATE UNIQUE INDEX pages_by_site ON pages(site, url); -- unique, so that SQLite knows it orders a join by URL
+`,
 }
 
 // openCatalog opens the SQLite catalog with WAL, foreign keys and a busy
@@ -150,7 +168,8 @@ func openCatalog(ctx context.Context, path string, readOnly bool) (*sql.DB, erro
 // migrationSteps are Go steps of a migration, run in its transaction
 // after its SQL, when an existing catalog is upgraded.
 var migrationSteps = map[int]func(context.Context, *sql.Tx) error{
-	2: backfillChanges, // changes were not recorded before schema 2
+	2: backfillChanges,   // changes were not recorded before schema 2
+	3: backfillStructures, // the structures table is new in schema 3
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

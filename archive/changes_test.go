@@ -97,13 +97,7 @@ func TestUpgradeBackfillsChanges(t *testing.T) {
 	if err != nil || len(want) == 0 {
 		t.Fatalf("%v %v", want, err)
 	}
-	// Back to schema 1.
-	for _, q := range []string{`DELETE FROM changes`, `DROP INDEX changes_by_page`, `DROP INDEX changes_by_time`,
-		`ALTER TABLE captures DROP COLUMN links`, `PRAGMA user_version = 1`} {
-		if _, err := s.db.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	downgrade(t, s, 1)
 	s.Close()
 
 	s, err = Open(ctx, dir, Options{Now: clock()})

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/staffvoice/staffvoice/extract"
 )
 
 // ExportFilter narrows the Export* readers.
@@ -103,70 +105,6 @@ type CaptureRow struct {
 	WARCLength    int64
 }
 
-// exportPage is the part of a page the per-page readers need.
-type exportPage struct {
-	id, url, site string
-}
-
-// pageChunk is how many pages are read at a time. The readers walk the
-// pages in (site, url) order a chunk at a time and read each page's rows
-// through the primary keys, so that no query sorts a whole table and no
-// reader holds more than a chunk of pages.
-const pageChunk = 1000
-
-// eachPage calls fn for every page the filter keeps, in (site, url) order.
-// fn runs after the chunk's query is closed, so it may query the catalog
-// itself even on a Store with one connection.
-func (s *Store) eachPage(ctx context.Context, f ExportFilter, fn func(exportPage) error) error {
-	siteClause, siteArgs := sitesClause(f.Sites)
-	var lastSite, lastURL string
-	first := true
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		q := `SELECT page_id, url, site FROM pages WHERE 1 = 1` + siteClause
-		args := append([]any(nil), siteArgs...)
-		if !first {
-			q += ` AND (site > ? OR (site = ? AND url > ?))`
-			args = append(args, lastSite, lastSite, lastURL)
-		}
-		q += ` ORDER BY site, url LIMIT ?`
-		args = append(args, pageChunk)
-		chunk, err := s.queryPages(ctx, q, args)
-		if err != nil {
-			return err
-		}
-		for _, p := range chunk {
-			if err := fn(p); err != nil {
-				return err
-			}
-		}
-		if len(chunk) < pageChunk {
-			return nil
-		}
-		first = false
-		lastSite, lastURL = chunk[len(chunk)-1].site, chunk[len(chunk)-1].url
-	}
-}
-
-func (s *Store) queryPages(ctx context.Context, q string, args []any) ([]exportPage, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []exportPage
-	for rows.Next() {
-		var p exportPage
-		if err := rows.Scan(&p.id, &p.url, &p.site); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
-}
-
 func sitesClause(sites []string) (string, []any) {
 	if len(sites) == 0 {
 		return "", nil
@@ -192,41 +130,121 @@ func exportSince(since string) (string, error) {
 	return "", fmt.Errorf("archive: export since %q: want YYYY-MM-DD or an RFC 3339 time", since)
 }
 
-// eachRow runs q for every page the filter keeps and calls scan for each
-// row. q's first argument is the page id, its second the since time.
-func (s *Store) eachRow(ctx context.Context, op string, f ExportFilter, q string, scan func(exportPage, *sql.Rows) error) error {
-	since, err := exportSince(f.Since)
-	if err != nil {
-		return err
-	}
-	err = s.eachPage(ctx, f, func(p exportPage) error {
-		rows, err := s.db.QueryContext(ctx, q, p.id, since)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := scan(p, rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	})
+// The export queries, one per table (see eachRow). CROSS JOIN keeps
+// SQLite's join order: the site's pages in URL order outside. A version's
+// capture may be a revisit; its payload is then in the capture it refers
+// to. A change's from_version is always to_version - 1, so ordering by
+// to_version follows the index changes_by_page.
+const (
+	qExportPages = `SELECT p.page_id, p.url, p.site, p.first_seen, p.last_seen,
+			coalesce((SELECT max(version) FROM versions v WHERE v.page_id = p.page_id), 0)
+		FROM pages p WHERE p.site = ?1 AND ?2 = ''
+		ORDER BY p.url`
+	qExportVersions = `SELECT p.page_id, p.url, p.site, v.version, v.captured_at, v.content_hash, v.extractor_version,
+			v.title, v.page_number, v.updated, v.published, coalesce(st.breadcrumbs, '[]'),
+			coalesce(pc.warc_file, c.warc_file), coalesce(pc.warc_offset, c.warc_offset),
+			coalesce(pc.warc_length, c.warc_length), c.payload_digest
+		FROM pages p
+		CROSS JOIN versions v ON v.page_id = p.page_id
+		LEFT JOIN structures st ON st.page_id = v.page_id AND st.version = v.version
+		JOIN captures c ON c.capture_id = v.capture_id
+		LEFT JOIN captures pc ON pc.capture_id = c.payload_capture
+		WHERE p.site = ?1 AND v.captured_at >= ?2
+		ORDER BY p.url, v.version`
+	qExportQA = `SELECT p.page_id, p.url, p.site, v.version, v.captured_at, v.updated, v.extractor_version, st.sections
+		FROM pages p
+		CROSS JOIN versions v ON v.page_id = p.page_id
+		CROSS JOIN structures st ON st.page_id = v.page_id AND st.version = v.version
+		WHERE p.site = ?1 AND v.captured_at >= ?2
+		ORDER BY p.url, v.version`
+	qExportChanges = `SELECT p.page_id, p.url, p.site, c.from_version, c.to_version, c.detected_at, c.kind, c.section,
+			c.question, c.field, c.old, c.new
+		FROM pages p
+		CROSS JOIN changes c ON c.page_id = p.page_id
+		WHERE p.site = ?1 AND c.detected_at >= ?2
+		ORDER BY p.url, c.to_version, c.change_id`
+	qExportCaptures = `SELECT p.page_id, p.url, p.site, c.url, c.captured_at, c.status, c.outcome, c.etag, c.last_modified,
+			c.content_type, c.payload_digest, c.warc_file, c.warc_offset, c.warc_length
+		FROM pages p
+		CROSS JOIN captures c ON c.page_id = p.page_id
+		WHERE p.site = ?1 AND c.captured_at >= ?2
+		ORDER BY p.url, c.captured_at, c.capture_id`
+)
+
+// eachRow runs q once for every site the filter keeps, in name order,
+// and calls scan for each row. q's first argument is the site, its second
+// the since time.
+//
+// Each query walks the site's pages in URL order through the index
+// pages_by_site and reaches each page's rows through the primary keys or
+// the per-page indexes, so that rows come out in order without a sort
+// (TestExportQueriesDoNotSort) and a reader holds one row at a time,
+// however big the catalog.
+func (s *Store) eachRow(ctx context.Context, op string, f ExportFilter, q string, scan func(*sql.Rows) error) error {
+	err := s.eachRowErr(ctx, f, q, scan)
 	if err != nil {
 		return fmt.Errorf("archive: export %s: %w", op, err)
 	}
 	return nil
 }
 
+func (s *Store) eachRowErr(ctx context.Context, f ExportFilter, q string, scan func(*sql.Rows) error) error {
+	since, err := exportSince(f.Since)
+	if err != nil {
+		return err
+	}
+	sites, err := s.ExportSites(ctx, f)
+	if err != nil {
+		return err
+	}
+	for _, site := range sites {
+		rows, err := s.db.QueryContext(ctx, q, site, since)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ExportSites lists the sites that have pages the filter keeps, sorted.
+func (s *Store) ExportSites(ctx context.Context, f ExportFilter) ([]string, error) {
+	clause, args := sitesClause(f.Sites)
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT site FROM pages WHERE 1 = 1`+clause+` ORDER BY site`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("archive: export sites: %w", err)
+	}
+	defer rows.Close()
+	var sites []string
+	for rows.Next() {
+		var site string
+		if err := rows.Scan(&site); err != nil {
+			return nil, fmt.Errorf("archive: export sites: %w", err)
+		}
+		sites = append(sites, site)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("archive: export sites: %w", err)
+	}
+	return sites, nil
+}
+
 // ExportPages calls fn for every page, ordered by site and URL.
 func (s *Store) ExportPages(ctx context.Context, f ExportFilter, fn func(PageRow) error) error {
 	f.Since = "" // pages are the current state, not history
-	const q = `SELECT first_seen, last_seen, coalesce((SELECT max(version) FROM versions v WHERE v.page_id = p.page_id), 0)
-		FROM pages p WHERE page_id = ? AND ? = ''`
-	return s.eachRow(ctx, "pages", f, q, func(p exportPage, rows *sql.Rows) error {
-		r := PageRow{PageID: p.id, URL: p.url, Site: p.site}
+	return s.eachRow(ctx, "pages", f, qExportPages, func(rows *sql.Rows) error {
+		var r PageRow
 		var first, last string
-		if err := rows.Scan(&first, &last, &r.LatestVersion); err != nil {
+		if err := rows.Scan(&r.PageID, &r.URL, &r.Site, &first, &last, &r.LatestVersion); err != nil {
 			return err
 		}
 		var err error
@@ -243,21 +261,11 @@ func (s *Store) ExportPages(ctx context.Context, f ExportFilter, fn func(PageRow
 // ExportVersions calls fn for every version, ordered by site, URL and
 // version.
 func (s *Store) ExportVersions(ctx context.Context, f ExportFilter, fn func(VersionRow) error) error {
-	// A version's capture may be a revisit; its payload is then in the
-	// capture it refers to.
-	const q = `SELECT v.version, v.captured_at, v.content_hash, v.extractor_version, v.title, v.page_number,
-			v.updated, v.published, coalesce(json_extract(v.document, '$.breadcrumbs'), '[]'),
-			coalesce(pc.warc_file, c.warc_file), coalesce(pc.warc_offset, c.warc_offset),
-			coalesce(pc.warc_length, c.warc_length), c.payload_digest
-		FROM versions v
-		JOIN captures c ON c.capture_id = v.capture_id
-		LEFT JOIN captures pc ON pc.capture_id = c.payload_capture
-		WHERE v.page_id = ?1 AND v.captured_at >= ?2
-		ORDER BY v.version`
-	return s.eachRow(ctx, "versions", f, q, func(p exportPage, rows *sql.Rows) error {
-		r := VersionRow{PageID: p.id, URL: p.url, Site: p.site}
-		var at, crumbs string
-		if err := rows.Scan(&r.Version, &at, &r.ContentHash, &r.ExtractorVersion, &r.Title, &r.PageNumber,
+	return s.eachRow(ctx, "versions", f, qExportVersions, func(rows *sql.Rows) error {
+		var r VersionRow
+		var at string
+		var crumbs sql.RawBytes
+		if err := rows.Scan(&r.PageID, &r.URL, &r.Site, &r.Version, &at, &r.ContentHash, &r.ExtractorVersion, &r.Title, &r.PageNumber,
 			&r.Updated, &r.Published, &crumbs, &r.WARCFile, &r.WARCOffset, &r.WARCLength, &r.PayloadDigest); err != nil {
 			return err
 		}
@@ -265,8 +273,8 @@ func (s *Store) ExportVersions(ctx context.Context, f ExportFilter, fn func(Vers
 		if r.CapturedAt, err = parseCatalogTime(at); err != nil {
 			return err
 		}
-		if err := json.Unmarshal([]byte(crumbs), &r.Breadcrumbs); err != nil {
-			return fmt.Errorf("breadcrumbs of %s version %d: %w", p.url, r.Version, err)
+		if err := json.Unmarshal(crumbs, &r.Breadcrumbs); err != nil {
+			return fmt.Errorf("breadcrumbs of %s version %d: %w", r.URL, r.Version, err)
 		}
 		return fn(r)
 	})
@@ -275,44 +283,44 @@ func (s *Store) ExportVersions(ctx context.Context, f ExportFilter, fn func(Vers
 // ExportQA calls fn for every question of every version, ordered by site,
 // URL, version, section_index and qa_index.
 func (s *Store) ExportQA(ctx context.Context, f ExportFilter, fn func(QARow) error) error {
-	const q = `SELECT q.version, v.captured_at, v.updated, v.extractor_version, q.section_index, s.heading,
-			q.qa_index, q.question, q.question_key, q.answer, q.notes
-		FROM qa q
-		JOIN versions v ON v.page_id = q.page_id AND v.version = q.version
-		JOIN sections s ON s.page_id = q.page_id AND s.version = q.version AND s.section_index = q.section_index
-		WHERE q.page_id = ?1 AND v.captured_at >= ?2
-		ORDER BY q.version, q.section_index, q.qa_index`
-	return s.eachRow(ctx, "qa", f, q, func(p exportPage, rows *sql.Rows) error {
-		r := QARow{PageID: p.id, URL: p.url, Site: p.site}
-		var at, answer, notes string
-		if err := rows.Scan(&r.Version, &at, &r.Updated, &r.ExtractorVersion, &r.SectionIndex, &r.SectionHeading,
-			&r.QAIndex, &r.Question, &r.QuestionKey, &answer, &notes); err != nil {
+	return s.eachRow(ctx, "qa", f, qExportQA, func(rows *sql.Rows) error {
+		var v QARow
+		var at string
+		var sections sql.RawBytes
+		if err := rows.Scan(&v.PageID, &v.URL, &v.Site, &v.Version, &at, &v.Updated, &v.ExtractorVersion, &sections); err != nil {
 			return err
 		}
 		var err error
-		if r.CapturedAt, err = parseCatalogTime(at); err != nil {
+		if v.CapturedAt, err = parseCatalogTime(at); err != nil {
 			return err
 		}
-		if err := json.Unmarshal([]byte(answer), &r.Answer); err != nil {
-			return fmt.Errorf("answer of %s version %d: %w", p.url, r.Version, err)
+		err = decodeSections(sections, func(si int, heading string, qi int, q extract.QA) error {
+			r := v
+			r.SectionIndex, r.SectionHeading, r.QAIndex = si, heading, qi
+			r.Question, r.QuestionKey, r.Answer, r.Notes = q.Question, q.QuestionKey, q.Answer, q.Notes
+			if r.Answer == nil {
+				r.Answer = []string{}
+			}
+			if r.Notes == nil {
+				r.Notes = []string{}
+			}
+			return fn(r)
+		})
+		if err != nil {
+			return fmt.Errorf("sections of %s version %d: %w", v.URL, v.Version, err)
 		}
-		if err := json.Unmarshal([]byte(notes), &r.Notes); err != nil {
-			return fmt.Errorf("notes of %s version %d: %w", p.url, r.Version, err)
-		}
-		return fn(r)
+		return nil
 	})
 }
 
 // ExportChanges calls fn for every recorded change, ordered by site, URL,
 // from and to version, and the order diff.Compare gave them.
 func (s *Store) ExportChanges(ctx context.Context, f ExportFilter, fn func(ChangeRow) error) error {
-	const q = `SELECT from_version, to_version, detected_at, kind, section, question, field, old, new
-		FROM changes WHERE page_id = ?1 AND detected_at >= ?2
-		ORDER BY from_version, to_version, change_id`
-	return s.eachRow(ctx, "changes", f, q, func(p exportPage, rows *sql.Rows) error {
-		r := ChangeRow{PageID: p.id, URL: p.url, Site: p.site}
+	return s.eachRow(ctx, "changes", f, qExportChanges, func(rows *sql.Rows) error {
+		var r ChangeRow
 		var at string
-		if err := rows.Scan(&r.FromVersion, &r.ToVersion, &at, &r.Kind, &r.Section, &r.Question, &r.Field, &r.Old, &r.New); err != nil {
+		if err := rows.Scan(&r.PageID, &r.URL, &r.Site, &r.FromVersion, &r.ToVersion, &at, &r.Kind, &r.Section,
+			&r.Question, &r.Field, &r.Old, &r.New); err != nil {
 			return err
 		}
 		var err error
@@ -326,15 +334,11 @@ func (s *Store) ExportChanges(ctx context.Context, f ExportFilter, fn func(Chang
 // ExportCaptures calls fn for every capture, ordered by site, page URL and
 // capture time.
 func (s *Store) ExportCaptures(ctx context.Context, f ExportFilter, fn func(CaptureRow) error) error {
-	const q = `SELECT url, captured_at, status, outcome, etag, last_modified, content_type, payload_digest,
-			warc_file, warc_offset, warc_length
-		FROM captures WHERE page_id = ?1 AND captured_at >= ?2
-		ORDER BY captured_at, capture_id`
-	return s.eachRow(ctx, "captures", f, q, func(p exportPage, rows *sql.Rows) error {
-		r := CaptureRow{PageID: p.id, PageURL: p.url, Site: p.site}
+	return s.eachRow(ctx, "captures", f, qExportCaptures, func(rows *sql.Rows) error {
+		var r CaptureRow
 		var at string
-		if err := rows.Scan(&r.URL, &at, &r.Status, &r.Outcome, &r.ETag, &r.LastModified, &r.ContentType,
-			&r.PayloadDigest, &r.WARCFile, &r.WARCOffset, &r.WARCLength); err != nil {
+		if err := rows.Scan(&r.PageID, &r.PageURL, &r.Site, &r.URL, &at, &r.Status, &r.Outcome, &r.ETag, &r.LastModified,
+			&r.ContentType, &r.PayloadDigest, &r.WARCFile, &r.WARCOffset, &r.WARCLength); err != nil {
 			return err
 		}
 		var err error

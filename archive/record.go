@@ -364,20 +364,8 @@ func (s *Store) insertVersion(ctx context.Context, tx *sql.Tx, pageID string, v 
 		doc.Title, doc.PageNumber, doc.Updated, doc.Published, doc.QACount(), string(body)); err != nil {
 		return err
 	}
-	for si, sec := range doc.Sections {
-		intro, _ := json.Marshal(sec.Intro)
-		if _, err := s.exec(ctx, tx, `INSERT INTO sections (page_id, version, section_index, heading, intro) VALUES (?, ?, ?, ?, ?)`,
-			pageID, v, si, sec.Heading, string(intro)); err != nil {
-			return err
-		}
-		for qi, q := range sec.QA {
-			answer, _ := json.Marshal(q.Answer)
-			notes, _ := json.Marshal(q.Notes)
-			if _, err := s.exec(ctx, tx, `INSERT INTO qa (page_id, version, section_index, qa_index, question, question_key, answer, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-				pageID, v, si, qi, q.Question, q.QuestionKey, string(answer), string(notes)); err != nil {
-				return err
-			}
-		}
+	if _, err := s.exec(ctx, tx, qInsertStructure, pageID, v, MarshalBreadcrumbs(doc), MarshalSections(doc)); err != nil {
+		return err
 	}
 	if prev != nil {
 		return s.insertChanges(ctx, tx, pageID, v, at, prev, doc)

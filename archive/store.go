@@ -89,8 +89,14 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 }
 
 // OpenReadOnly opens an existing archive for reading. It takes no lock, so
-// it works while a crawl writes.
+// it works while a crawl writes. A catalog made by an older staffvoice is
+// first brought up to date, as a writer would at its open; when a writer
+// holds the archive, it has done so already.
 func OpenReadOnly(ctx context.Context, dir string) (*Store, error) {
+	return openReader(ctx, dir, true)
+}
+
+func openReader(ctx context.Context, dir string, upgrade bool) (*Store, error) {
 	path := filepath.Join(dir, "catalog.db")
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("archive: %s is not an archive (no catalog.db): %w", dir, err)
@@ -99,7 +105,28 @@ func OpenReadOnly(ctx context.Context, dir string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{dir: dir, db: db, opts: Options{Now: time.Now}}, nil
+	var have int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("archive: read schema version: %w", err)
+	}
+	if have >= len(migrations) {
+		return &Store{dir: dir, db: db, opts: Options{Now: time.Now}}, nil
+	}
+	db.Close()
+	if !upgrade {
+		return nil, fmt.Errorf("archive: the catalog of %s has schema %d, older than this staffvoice's (%d), and an older staffvoice is writing to it: read it once that one is done", dir, have, len(migrations))
+	}
+	w, err := Open(ctx, dir, Options{})
+	switch {
+	case err == nil:
+		if err := w.Close(); err != nil {
+			return nil, err
+		}
+	case !errors.Is(err, ErrLocked):
+		return nil, fmt.Errorf("archive: upgrade the catalog of %s (schema %d) for reading: %w", dir, have, err)
+	}
+	return openReader(ctx, dir, false)
 }
 
 // Dir is the archive's directory.

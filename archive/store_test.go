@@ -90,7 +90,7 @@ func TestRecordVersions(t *testing.T) {
 	var captures, versions, qa int
 	s.db.QueryRow(`SELECT count(*) FROM captures`).Scan(&captures)
 	s.db.QueryRow(`SELECT count(*) FROM versions`).Scan(&versions)
-	s.db.QueryRow(`SELECT count(*) FROM qa WHERE version = 2`).Scan(&qa)
+	s.db.QueryRow(`SELECT qa_count FROM versions WHERE version = 2`).Scan(&qa)
 	if captures != 6 || versions != 2 || qa != 18 {
 		t.Errorf("%d captures, %d versions, %d Q&A rows in version 2; want 6, 2, 18", captures, versions, qa)
 	}

@@ -3,6 +3,7 @@ package export
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/staffvoice/staffvoice/archive"
+	"github.com/staffvoice/staffvoice/extract"
 )
 
 // syntheticArchive writes a catalog of sites × pages × versions, each
@@ -45,8 +47,7 @@ func syntheticArchive(b *testing.B, sites, pages, versions, sections, questions 
 		VALUES (?, ?, ?, ?, 200, ?, 'text/html; charset=UTF-8', ?, 'new', 'staffvoice-20260401000000-00001.warc.gz', ?, 12000, ?)`)
 	insVersion := prep(`INSERT INTO versions (page_id, version, capture_id, captured_at, content_hash, extractor_version, title, page_number, updated, published, qa_count, document)
 		VALUES (?, ?, ?, ?, ?, '1.0.0', ?, ?, ?, '', ?, ?)`)
-	insSection := prep(`INSERT INTO sections (page_id, version, section_index, heading, intro) VALUES (?, ?, ?, ?, '[]')`)
-	insQA := prep(`INSERT INTO qa (page_id, version, section_index, qa_index, question, question_key, answer, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	insStructure := prep(`INSERT INTO structures (page_id, version, breadcrumbs, sections) VALUES (?, ?, ?, ?)`)
 	answer := strings.Repeat("区民の皆さんの暮らしを支える仕事です。", 6)
 	start := time.Date(2021, 4, 1, 0, 0, 0, 0, time.UTC)
 	capture := 0
@@ -66,20 +67,26 @@ func syntheticArchive(b *testing.B, sites, pages, versions, sections, questions 
 					b.Fatal(err)
 				}
 				updated := start.AddDate(0, 0, v).Format(time.DateOnly)
-				doc := `{"breadcrumbs":["ホーム","職員採用","職員の声"]}`
-				if _, err := insVersion.Exec(id, v, capture, at, fmt.Sprintf("sha256:%064d", capture), "職員の声", "855-600-871", updated, sections*questions, doc); err != nil {
-					b.Fatal(err)
-				}
+				doc := extract.Document{Breadcrumbs: []string{"ホーム", "職員採用", "職員の声"}}
 				for sec := range sections {
-					if _, err := insSection.Exec(id, v, sec, fmt.Sprintf("職員%dの声", sec)); err != nil {
-						b.Fatal(err)
-					}
+					doc.Sections = append(doc.Sections, extract.Section{Heading: fmt.Sprintf("職員%dの声", sec)})
 					for q := range questions {
 						question := fmt.Sprintf("質問%dを教えてください", q)
-						if _, err := insQA.Exec(id, v, sec, q, question, question, fmt.Sprintf(`["%s（%d）","%s"]`, answer, v, answer), `[]`); err != nil {
-							b.Fatal(err)
-						}
+						doc.Sections[sec].QA = append(doc.Sections[sec].QA, extract.QA{Question: question, QuestionKey: question,
+							Answer: []string{fmt.Sprintf("%s（%d）", answer, v), answer}, Notes: []string{}})
 					}
+				}
+				// The Document is as long as a real one: it sits in front of
+				// nothing the exports read, and must not slow them down.
+				body, err := json.Marshal(doc)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := insVersion.Exec(id, v, capture, at, fmt.Sprintf("sha256:%064d", capture), "職員の声", "855-600-871", updated, sections*questions, string(body)); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := insStructure.Exec(id, v, archive.MarshalBreadcrumbs(&doc), archive.MarshalSections(&doc)); err != nil {
+					b.Fatal(err)
 				}
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -66,10 +67,28 @@ func (g synthetic) page(s, p int) (site, url, id string) {
 
 var synthStart = time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)
 
+func (g synthetic) ExportSites(ctx context.Context, f archive.ExportFilter) ([]string, error) {
+	var sites []string
+	for s := range g.sites {
+		if site, _, _ := g.page(s, 0); g.keeps(f, site) {
+			sites = append(sites, site)
+		}
+	}
+	return sites, nil
+}
+
+// keeps is whether the filter keeps a site's rows.
+func (g synthetic) keeps(f archive.ExportFilter, site string) bool {
+	return len(f.Sites) == 0 || slices.Contains(f.Sites, site)
+}
+
 func (g synthetic) ExportPages(ctx context.Context, f archive.ExportFilter, fn func(archive.PageRow) error) error {
 	for s := range g.sites {
 		for p := range g.pagesPerSite {
 			site, url, id := g.page(s, p)
+			if !g.keeps(f, site) {
+				break
+			}
 			if err := fn(archive.PageRow{PageID: id, URL: url, Site: site, FirstSeen: synthStart, LastSeen: synthStart.AddDate(1, 0, 0), LatestVersion: g.versions}); err != nil {
 				return err
 			}
@@ -82,6 +101,9 @@ func (g synthetic) ExportVersions(ctx context.Context, f archive.ExportFilter, f
 	for s := range g.sites {
 		for p := range g.pagesPerSite {
 			site, url, id := g.page(s, p)
+			if !g.keeps(f, site) {
+				break
+			}
 			for v := 1; v <= g.versions; v++ {
 				at := synthStart.AddDate(0, v, 0)
 				err := fn(archive.VersionRow{PageID: id, URL: url, Site: site, Version: v, CapturedAt: at,
@@ -101,6 +123,9 @@ func (g synthetic) ExportQA(ctx context.Context, f archive.ExportFilter, fn func
 	for s := range g.sites {
 		for p := range g.pagesPerSite {
 			site, url, id := g.page(s, p)
+			if !g.keeps(f, site) {
+				break
+			}
 			for v := 1; v <= g.versions; v++ {
 				at := synthStart.AddDate(0, v, 0)
 				for sec := range g.sections {

@@ -8,8 +8,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -19,10 +21,11 @@ import (
 	"github.com/staffvoice/staffvoice/extract"
 )
 
-// Source is what an export reads: the catalog's rows, table by table,
-// grouped by site (all rows of one site together) and in each site's
-// order. *archive.Store is one.
+// Source is what an export reads: the sites, and the catalog's rows table
+// by table, in each site's order. An export reads several sites at once.
+// *archive.Store is one.
 type Source interface {
+	ExportSites(ctx context.Context, f archive.ExportFilter) ([]string, error)
 	ExportPages(ctx context.Context, f archive.ExportFilter, fn func(archive.PageRow) error) error
 	ExportVersions(ctx context.Context, f archive.ExportFilter, fn func(archive.VersionRow) error) error
 	ExportQA(ctx context.Context, f archive.ExportFilter, fn func(archive.QARow) error) error
@@ -80,7 +83,7 @@ const NullPartition = "__HIVE_DEFAULT_PARTITION__"
 type TableStats struct {
 	Name  string
 	Rows  int64
-	Files []string // relative to Options.Out, in the order written
+	Files []string // relative to Options.Out, by site
 }
 
 // Stats is what an export wrote, one entry per table in Tables' order.
@@ -124,6 +127,7 @@ func Export(ctx context.Context, src Source, opts Options) (Stats, error) {
 		part = "part-since-" + day.Format("20060102")
 	}
 	f := archive.ExportFilter{Since: opts.Since, Sites: opts.Sites}
+	pf := archive.ExportFilter{Sites: opts.Sites} // pages: the current state, not history
 	// The fastest zstd level: the default level costs twice the CPU for
 	// files a few per cent smaller.
 	codec := &zstd.Codec{Level: zstd.SpeedFastest}
@@ -133,33 +137,37 @@ func Export(ctx context.Context, src Source, opts Options) (Stats, error) {
 		return err
 	}
 	// pages is the current state, not history: always a whole snapshot.
-	pages := table[archive.PageRow, pageRecord]{name: "pages", codec: codec, part: "part-00000", opts: opts,
+	pages := table[archive.PageRow, pageRecord]{name: "pages", codec: codec, part: "part-00000", opts: opts, filter: pf,
 		site: func(r *archive.PageRow) string { return r.Site },
 		conv: func(r *archive.PageRow) pageRecord { return pageFrom(r, opts.Municipalities) },
 		json: (*pageRecord).appendJSON}
-	versions := table[archive.VersionRow, versionRecord]{name: "versions", codec: codec, part: part, opts: opts,
+	versions := table[archive.VersionRow, versionRecord]{name: "versions", codec: codec, part: part, opts: opts, filter: f,
 		site: func(r *archive.VersionRow) string { return r.Site }, conv: versionFrom, json: (*versionRecord).appendJSON,
 		extractor: func(r *archive.VersionRow) string { return r.ExtractorVersion }}
-	qa := table[archive.QARow, qaRecord]{name: "qa", codec: codec, part: part, opts: opts,
+	qa := table[archive.QARow, qaRecord]{name: "qa", codec: codec, part: part, opts: opts, filter: f,
 		site: func(r *archive.QARow) string { return r.Site }, conv: qaFrom, json: (*qaRecord).appendJSON,
 		extractor: func(r *archive.QARow) string { return r.ExtractorVersion }}
-	changes := table[archive.ChangeRow, changeRecord]{name: "changes", codec: codec, part: part, opts: opts,
+	changes := table[archive.ChangeRow, changeRecord]{name: "changes", codec: codec, part: part, opts: opts, filter: f,
 		site: func(r *archive.ChangeRow) string { return r.Site }, conv: changeFrom, json: (*changeRecord).appendJSON}
-	captures := table[archive.CaptureRow, captureRecord]{name: "captures", codec: codec, part: part, opts: opts,
+	captures := table[archive.CaptureRow, captureRecord]{name: "captures", codec: codec, part: part, opts: opts, filter: f,
 		site: func(r *archive.CaptureRow) string { return r.Site }, conv: captureFrom, json: (*captureRecord).appendJSON}
 
-	err := add(pages.write(ctx, func(fn func(archive.PageRow) error) error { return src.ExportPages(ctx, f, fn) }))
+	sites, err := src.ExportSites(ctx, f)
+	if err != nil {
+		return stats, fmt.Errorf("export: %w", err)
+	}
+	err = add(pages.write(ctx, sites, src.ExportPages))
 	if err == nil {
-		err = add(versions.write(ctx, func(fn func(archive.VersionRow) error) error { return src.ExportVersions(ctx, f, fn) }))
+		err = add(versions.write(ctx, sites, src.ExportVersions))
 	}
 	if err == nil {
-		err = add(qa.write(ctx, func(fn func(archive.QARow) error) error { return src.ExportQA(ctx, f, fn) }))
+		err = add(qa.write(ctx, sites, src.ExportQA))
 	}
 	if err == nil {
-		err = add(changes.write(ctx, func(fn func(archive.ChangeRow) error) error { return src.ExportChanges(ctx, f, fn) }))
+		err = add(changes.write(ctx, sites, src.ExportChanges))
 	}
 	if err == nil {
-		err = add(captures.write(ctx, func(fn func(archive.CaptureRow) error) error { return src.ExportCaptures(ctx, f, fn) }))
+		err = add(captures.write(ctx, sites, src.ExportCaptures))
 	}
 	return stats, err
 }
@@ -169,6 +177,7 @@ type table[S any, R any] struct {
 	name      string
 	part      string // file name without extension
 	opts      Options
+	filter    archive.ExportFilter
 	site      func(*S) string
 	conv      func(*S) R
 	extractor func(*S) string // nil: the table has no extractor column
@@ -176,43 +185,59 @@ type table[S any, R any] struct {
 	codec     *zstd.Codec // shared, so that its encoders are reused
 }
 
-func (t *table[S, R]) write(ctx context.Context, each func(func(S) error) error) (TableStats, error) {
+// reader is a Source's reader of one table.
+type reader[S any] func(context.Context, archive.ExportFilter, func(S) error) error
+
+// write writes the table's partitions, one per site, several sites at
+// once: each site is read, converted and written by a worker of its own,
+// so that an export uses every core. Each file depends only on its own
+// site's rows, so the output is the same whatever the concurrency.
+func (t *table[S, R]) write(ctx context.Context, sites []string, read reader[S]) (TableStats, error) {
 	ts := TableStats{Name: t.name}
-	var cur *partition[R]
-	done := map[string]bool{}
-	finish := func() error {
-		if cur == nil {
-			return nil
-		}
-		files, err := cur.commit()
-		ts.Files = append(ts.Files, files...)
-		cur = nil
-		return err
+	type result struct {
+		rows  int64
+		files []string
+		err   error
 	}
-	err := each(func(row S) error {
-		site := t.site(&row)
-		if cur == nil || cur.site != site {
-			if done[site] {
-				return fmt.Errorf("rows of site %q are not together", site)
+	results := make([]result, len(sites))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for i := range sites {
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
 			}
-			if err := finish(); err != nil {
-				return err
-			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			var err error
-			if cur, err = t.open(site); err != nil {
-				return err
-			}
-			done[site] = true
 		}
-		if t.extractor != nil {
-			cur.extractors[t.extractor(&row)] = true
+	}()
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(sites)) {
+		wg.Go(func() {
+			for i := range next {
+				r := &results[i]
+				r.rows, r.files, r.err = t.writeSite(ctx, sites[i], read)
+				if r.err != nil {
+					cancel()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	var errs []error
+	for _, r := range results {
+		ts.Rows += r.rows
+		ts.Files = append(ts.Files, r.files...)
+		if r.err != nil && !errors.Is(r.err, context.Canceled) {
+			errs = append(errs, r.err)
 		}
-		ts.Rows++
-		return cur.add(t.conv(&row))
-	})
+	}
+	err := errors.Join(errs...)
+	if err == nil {
+		err = ctx.Err()
+	}
 	if err == nil && ts.Rows == 0 {
 		// An empty table still gets one file, so that readers find its
 		// schema: in a requested site's partition when the export names
@@ -221,18 +246,53 @@ func (t *table[S, R]) write(ctx context.Context, each func(func(S) error) error)
 		if len(t.opts.Sites) > 0 {
 			site = t.opts.Sites[0]
 		}
-		cur, err = t.open(site)
-	}
-	if err == nil {
-		err = finish()
+		var p *partition[R]
+		if p, err = t.open(site); err == nil {
+			var files []string
+			files, err = p.commit()
+			ts.Files = append(ts.Files, files...)
+		}
 	}
 	if err != nil {
-		if cur != nil {
-			cur.abort()
-		}
 		return ts, fmt.Errorf("export %s: %w", t.name, err)
 	}
 	return ts, nil
+}
+
+// writeSite writes the partition of one site, if it has rows.
+func (t *table[S, R]) writeSite(ctx context.Context, site string, read reader[S]) (int64, []string, error) {
+	var rows int64
+	var p *partition[R]
+	f := t.filter
+	f.Sites = []string{site}
+	err := read(ctx, f, func(row S) error {
+		if s := t.site(&row); s != site {
+			return fmt.Errorf("a row of site %q among those of %q", s, site)
+		}
+		if p == nil {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var err error
+			if p, err = t.open(site); err != nil {
+				return err
+			}
+		}
+		if t.extractor != nil {
+			p.extractors[t.extractor(&row)] = true
+		}
+		rows++
+		return p.add(t.conv(&row))
+	})
+	if p == nil {
+		return rows, nil, err
+	}
+	if err != nil {
+		p.abort()
+		return rows, nil, err
+	}
+	files, err := p.commit()
+	return rows, files, err
 }
 
 // partition is the open files of one table and site.

@@ -1,0 +1,193 @@
+package archive
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/staffvoice/staffvoice/extract"
+)
+
+// downgrade takes a catalog back to schema to, as an older staffvoice
+// left it, with no trace of the later migrations' data.
+func downgrade(t *testing.T, s *Store, to int) {
+	t.Helper()
+	steps := map[int][]string{
+		// Undo 3: the sections and qa tables as schema 1 made them (empty:
+		// the upgrade does not read them).
+		3: {`DROP INDEX pages_by_site`, `DROP TABLE structures`,
+			`CREATE TABLE sections (page_id TEXT NOT NULL, version INTEGER NOT NULL, section_index INTEGER NOT NULL,
+				heading TEXT NOT NULL, intro TEXT NOT NULL, PRIMARY KEY (page_id, version, section_index))`,
+			`CREATE TABLE qa (page_id TEXT NOT NULL, version INTEGER NOT NULL, section_index INTEGER NOT NULL, qa_index INTEGER NOT NULL,
+				question TEXT NOT NULL, question_key TEXT NOT NULL, answer TEXT NOT NULL, notes TEXT NOT NULL,
+				PRIMARY KEY (page_id, version, section_index, qa_index))`,
+			`CREATE INDEX qa_by_key ON qa(question_key)`},
+		// Undo 2.
+		2: {`DELETE FROM changes`, `DROP INDEX changes_by_page`, `DROP INDEX changes_by_time`,
+			`ALTER TABLE captures DROP COLUMN links`},
+	}
+	for v := len(migrations); v > to; v-- {
+		for _, q := range append(steps[v], fmt.Sprintf("PRAGMA user_version = %d", v-1)) {
+			if _, err := s.db.ExecContext(context.Background(), q); err != nil {
+				t.Fatalf("downgrade %d: %s: %v", v, q, err)
+			}
+		}
+	}
+}
+
+// TestSectionsRoundTrip: Documents survive the encoding, empty strings
+// and empty lists included.
+func TestSectionsRoundTrip(t *testing.T) {
+	docs := []*extract.Document{
+		{},
+		{Breadcrumbs: []string{"ホーム", "", "職員の声"}, Sections: []extract.Section{
+			{Heading: "", QA: []extract.QA{{Question: "", QuestionKey: "", Answer: []string{""}, Notes: nil}}},
+			{Heading: "職員B", QA: nil},
+			{Heading: "職員C", QA: []extract.QA{{Question: "Q", QuestionKey: "q", Answer: []string{"a", "b\nc"}, Notes: []string{"注"}}}},
+		}},
+		nerimaDocument(t),
+	}
+	for i, doc := range docs {
+		got := make([]extract.Section, len(doc.Sections))
+		err := decodeSections(MarshalSections(doc), func(si int, heading string, qi int, q extract.QA) error {
+			if si >= len(got) || qi != len(got[si].QA) {
+				t.Fatalf("doc %d: section %d %q question %d out of order", i, si, heading, qi)
+			}
+			got[si].Heading = heading
+			got[si].QA = append(got[si].QA, q)
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("doc %d: %v", i, err)
+		}
+		var crumbs []string
+		if err := json.Unmarshal([]byte(MarshalBreadcrumbs(doc)), &crumbs); err != nil || len(crumbs) != len(doc.Breadcrumbs) || (len(crumbs) > 0 && !reflect.DeepEqual(crumbs, doc.Breadcrumbs)) {
+			t.Errorf("doc %d: breadcrumbs %q (%v), want %q", i, crumbs, err, doc.Breadcrumbs)
+		}
+		// A section without questions gives no rows, but keeps its index.
+		want := make([]extract.Section, len(doc.Sections))
+		for si, s := range doc.Sections {
+			if len(s.QA) > 0 {
+				want[si] = extract.Section{Heading: s.Heading}
+				for _, q := range s.QA {
+					// Empty lists come back nil.
+					if len(q.Answer) == 0 {
+						q.Answer = nil
+					}
+					if len(q.Notes) == 0 {
+						q.Notes = nil
+					}
+					want[si].QA = append(want[si].QA, q)
+				}
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("doc %d: sections\n%+v\nwant\n%+v", i, got, want)
+		}
+	}
+}
+
+// TestSectionsMalformed: a damaged value is an error, never a panic or
+// rows made up.
+func TestSectionsMalformed(t *testing.T) {
+	good := MarshalSections(nerimaDocument(t))
+	for _, b := range [][]byte{good[:len(good)-3], {0x08, 0x01}, {0x0a, 0x7f}, {0xff}} {
+		err := decodeSections(b, func(int, string, int, extract.QA) error { return nil })
+		if err == nil {
+			t.Errorf("% x: no error", b[:min(len(b), 8)])
+		}
+	}
+}
+
+// TestUpgradeFillsStructures opens a catalog of schema 2, whose Q&A rows
+// were in the qa table, and exports the same rows from the structures,
+// through a read-only open that upgrades the catalog first.
+func TestUpgradeFillsStructures(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openTest(t, dir)
+	page := string(nerimaPage(t))
+	record(t, s, htmlCapture(nerimaURL, []byte(page)))
+	record(t, s, htmlCapture(nerimaURL, []byte(strings.Replace(page, "更新日:2021年2月2日", "更新日:2021年4月1日", 1))))
+	want, wantVersions := exportQA(t, s), exportVersions(t, s)
+	if len(want) != 36 || len(wantVersions) != 2 || len(wantVersions[0].Breadcrumbs) == 0 {
+		t.Fatalf("%d Q&A rows and %+v before the upgrade, want 36 rows and 2 versions with breadcrumbs", len(want), wantVersions)
+	}
+	downgrade(t, s, 2)
+	s.Close()
+
+	r, err := OpenReadOnly(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if got := exportQA(t, r); !reflect.DeepEqual(got, want) {
+		t.Errorf("after the upgrade: %d rows, want %d equal rows", len(got), len(want))
+	}
+	if got := exportVersions(t, r); !reflect.DeepEqual(got, wantVersions) {
+		t.Errorf("after the upgrade: versions %+v, want %+v", got, wantVersions)
+	}
+	var have int
+	r.db.QueryRow(`PRAGMA user_version`).Scan(&have)
+	if have != len(migrations) {
+		t.Errorf("schema %d, want %d", have, len(migrations))
+	}
+}
+
+func exportQA(t *testing.T, s *Store) []QARow {
+	t.Helper()
+	var rows []QARow
+	if err := s.ExportQA(context.Background(), ExportFilter{}, func(r QARow) error { rows = append(rows, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func nerimaDocument(t *testing.T) *extract.Document {
+	t.Helper()
+	doc, err := extract.Extract(nerimaPage(t), nerimaURL, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func exportVersions(t *testing.T, s *Store) []VersionRow {
+	t.Helper()
+	var rows []VersionRow
+	if err := s.ExportVersions(context.Background(), ExportFilter{}, func(r VersionRow) error { rows = append(rows, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// TestExportQueriesDoNotSort: every export query walks one site's pages
+// through pages_by_site and needs no temporary B-tree, so that an export
+// streams however big the catalog is.
+func TestExportQueriesDoNotSort(t *testing.T) {
+	s := openTest(t, t.TempDir())
+	for name, q := range map[string]string{"pages": qExportPages, "versions": qExportVersions, "qa": qExportQA,
+		"changes": qExportChanges, "captures": qExportCaptures} {
+		rows, err := s.db.Query("EXPLAIN QUERY PLAN "+q, "site", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		text := strings.Join(plan, "\n")
+		if strings.Contains(text, "TEMP B-TREE") || !strings.Contains(plan[0], "pages_by_site") {
+			t.Errorf("%s:\n%s", name, text)
+		}
+	}
+}
