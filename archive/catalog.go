@@ -168,7 +168,7 @@ func openCatalog(ctx context.Context, path string, readOnly bool) (*sql.DB, erro
 // migrationSteps are Go steps of a migration, run in its transaction
 // after its SQL, when an existing catalog is upgraded.
 var migrationSteps = map[int]func(context.Context, *sql.Tx) error{
-	2: backfillChanges,   // changes were not recorded before schema 2
+	2: backfillChanges,    // changes were not recorded before schema 2
 	3: backfillStructures, // the structures table is new in schema 3
 }
 
