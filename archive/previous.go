@@ -57,12 +57,7 @@ func (s *Store) LastBody(ctx context.Context, rawURL string) (body []byte, conte
 	if err != nil {
 		return nil, "", fmt.Errorf("archive: last body of %s: %w", rawURL, err)
 	}
-	// Under the writer's lock: every gowarc reader or record built writes
-	// a global of github.com/google/uuid (EnableRandPool), a data race
-	// with Record running in another goroutine.
-	s.mu.Lock()
 	body, err = s.readPayload(file, offset, recordID, digest)
-	s.mu.Unlock()
 	if err != nil {
 		return nil, "", fmt.Errorf("archive: last body of %s: %w", rawURL, err)
 	}

@@ -123,6 +123,8 @@ func (s *Store) pageID(ctx context.Context, rawURL string) (string, error) {
 // readPayload reads the HTTP body of the response record at file/offset
 // and checks it against the digest the catalog recorded.
 func (s *Store) readPayload(file string, offset int64, recordID, digest string) ([]byte, error) {
+	s.warcMu.Lock() // see Store.warcMu
+	defer s.warcMu.Unlock()
 	r, rec, validation, err := recordAt(s.warcPath(file), offset)
 	if err != nil {
 		return nil, err

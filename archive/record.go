@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/base32"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -84,13 +86,20 @@ type Result struct {
 // server-not-modified revisit for a 304), written through to the file
 // before the catalog transaction commits; then the catalog rows, and a new
 // version when the extracted content differs from the page's latest.
-// It is safe for concurrent use; captures are written one at a time.
+// It is safe for concurrent use. Captures overlap in three phases: the
+// catalog is read and written one capture at a time (s.mu), the WARC file
+// written one capture at a time (s.warcMu), and the rest (digests,
+// extraction) runs in parallel, so that one capture's WARC compression
+// overlaps another's catalog transaction.
 func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 	if s.warc == nil {
 		return Result{}, errors.New("archive: read-only store")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.open.RLock() // Close waits for the captures under way
+	defer s.open.RUnlock()
+	if s.closed.Load() {
+		return Result{}, fmt.Errorf("archive: record %s: the archive is closed", c.URL)
+	}
 	canon, err := CanonicalURL(c.URL)
 	if err != nil {
 		return Result{}, fmt.Errorf("archive: record %s: %w", c.URL, err)
@@ -100,28 +109,6 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 	}
 	c.Time = c.Time.UTC()
 	res := Result{PageID: PageID(canon)}
-
-	if c.Source != "" {
-		var n int
-		if err := s.queryRow(ctx, nil, qSourceSeen, c.Source).Scan(&n); err != nil {
-			return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
-		}
-		if n > 0 {
-			res.Skipped = true
-			return res, nil
-		}
-	}
-	// A 304 means the payload of the last complete 200, the capture the
-	// validators came from (see Validators); anything else compares
-	// with the last payload of any status.
-	query := qLastPayload
-	if c.Err == nil && c.Status == http.StatusNotModified {
-		query = qLastOK
-	}
-	prev, err := s.lastPayloadCapture(ctx, query, res.PageID, c.Time)
-	if err != nil {
-		return res, err
-	}
 
 	row := captureRow{pageID: res.PageID, at: c.Time, url: c.URL, status: c.Status, source: c.Source, truncated: c.Truncated}
 	if c.Links != nil {
@@ -136,6 +123,16 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 		row.lastModified = c.Header.Get("Last-Modified")
 		row.contentType = c.Header.Get("Content-Type")
 	}
+	var digest string
+	if c.Err == nil {
+		digest = PayloadDigest(c.Body)
+	}
+
+	prev, skip, err := s.lookup(ctx, c, res.PageID)
+	if err != nil || skip {
+		res.Skipped = skip
+		return res, err
+	}
 	switch {
 	case c.Err != nil:
 		row.outcome, row.errText = OutcomeError, c.Err.Error()
@@ -145,9 +142,9 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 	case c.Status == http.StatusNotModified:
 		// Nothing earlier to refer to: keep the 304 response itself.
 		row.outcome = OutcomeNotModified
-		row.digest = PayloadDigest(c.Body)
+		row.digest = digest
 	default:
-		row.digest = PayloadDigest(c.Body)
+		row.digest = digest
 		row.outcome = OutcomeNew
 		if prev != nil && prev.digest == row.digest && c.Status == prev.status && c.Truncated == prev.truncated {
 			row.outcome, row.payloadCapture = OutcomeRevisit, prev.id
@@ -171,6 +168,8 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 		}
 	}
 
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
@@ -373,11 +372,38 @@ func (s *Store) insertVersion(ctx context.Context, tx *sql.Tx, pageID string, v 
 	return nil
 }
 
+// lookup reads what a capture is compared with: the page's last capture
+// with a payload. A 304 means the payload of the last complete 200, the
+// capture the validators came from (see Validators); anything else
+// compares with the last payload of any status. skip is an import already
+// in the catalog.
+func (s *Store) lookup(ctx context.Context, c Capture, pageID string) (prev *prevCapture, skip bool, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c.Source != "" {
+		var n int
+		if err := s.queryRow(ctx, nil, qSourceSeen, c.Source).Scan(&n); err != nil {
+			return nil, false, fmt.Errorf("archive: record %s: %w", c.URL, err)
+		}
+		if n > 0 {
+			return nil, true, nil
+		}
+	}
+	query := qLastPayload
+	if c.Err == nil && c.Status == http.StatusNotModified {
+		query = qLastOK
+	}
+	prev, err = s.lastPayloadCapture(ctx, query, pageID, c.Time)
+	return prev, false, err
+}
+
 // writeWARC writes the capture's records and fills in where the main one
 // landed. A new payload gets a request and a response record; a revisit
 // or a 304 one revisit record that refers to the record holding the
 // payload.
 func (s *Store) writeWARC(row *captureRow, c Capture, prev *prevCapture) error {
+	s.warcMu.Lock()
+	defer s.warcMu.Unlock()
 	date := c.Time.Format(time.RFC3339)
 	resp, err := buildResponse(c, date)
 	if err != nil {
@@ -431,10 +457,13 @@ func (s *Store) writeWARC(row *captureRow, c Capture, prev *prevCapture) error {
 
 // checkWritten makes sure the records just written are whole on disk before
 // the catalog may point at them. gowarc does not report an error from the
-// final flush of a gzip member (a full disk, a file size limit), so the
-// bytes are read back: they must decompress to their end. On failure the
-// file is closed and cut back to before these records, so that no torn
-// record sits in the middle of a WARC file.
+// final flush of a gzip member (a full disk, a file size limit), so each
+// member is checked where that flush lands: it must begin with a gzip
+// header and end, where the next member or the file begins, with a gzip
+// trailer whose length field is the record's length. Reading the member
+// back whole and decompressing it would cost as much as writing it. On
+// failure the file is closed and cut back to before these records, so that
+// no torn record sits in the middle of a WARC file.
 func (s *Store) checkWritten(results []gowarc.WriteResponse) error {
 	from := map[string]int64{} // file → offset of the first of our records
 	var failed error
@@ -450,12 +479,7 @@ func (s *Store) checkWritten(results []gowarc.WriteResponse) error {
 		}
 	}
 	if failed == nil {
-		for name, off := range from {
-			if err := wholeMembers(s.warcPath(name), off); err != nil {
-				failed = err
-				break
-			}
-		}
+		failed = s.checkMembers(results)
 	}
 	if failed == nil {
 		return nil
@@ -470,6 +494,61 @@ func (s *Store) checkWritten(results []gowarc.WriteResponse) error {
 		return fmt.Errorf("%w (and cutting it back failed: %v)", failed, rerr)
 	}
 	return failed
+}
+
+// checkMembers checks the gzip header and trailer of each record written
+// (see checkWritten). A record ends where the next one in its file begins,
+// the last one at the file's end: no one else writes while Record runs.
+func (s *Store) checkMembers(results []gowarc.WriteResponse) error {
+	for i, r := range results {
+		end := int64(-1)
+		for _, next := range results[i+1:] {
+			if next.FileName == r.FileName && next.FileOffset > r.FileOffset && (end < 0 || next.FileOffset < end) {
+				end = next.FileOffset
+			}
+		}
+		if err := checkMember(s.warcPath(r.FileName), r.FileOffset, end, r.BytesWritten); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkMember checks that the gzip member at off, ending at end (-1: the
+// file's end), has a header and a trailer for size uncompressed bytes.
+func checkMember(path string, off, end, size int64) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if end < 0 {
+		fi, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		end = fi.Size()
+	}
+	var head [3]byte
+	var tail [8]byte
+	const minMember = 18 // a gzip header and trailer around no data
+	whole := end-off >= minMember
+	if whole {
+		_, err = f.ReadAt(head[:], off)
+		if err == nil {
+			_, err = f.ReadAt(tail[:], end-int64(len(tail)))
+		}
+		if err != nil {
+			return err
+		}
+		// ID1 ID2 CM: gzip, deflate. The trailer: CRC-32, then ISIZE, the
+		// length mod 2^32, little-endian.
+		whole = head == [3]byte{0x1f, 0x8b, 8} && binary.LittleEndian.Uint32(tail[4:]) == uint32(size)
+	}
+	if !whole {
+		return fmt.Errorf("%s: the record at offset %d is incomplete on disk (%d bytes, no gzip trailer for its %d bytes)", filepath.Base(path), off, end-off, size)
+	}
+	return nil
 }
 
 // openFileSize is the size of a WARC file, open (being written) or closed.

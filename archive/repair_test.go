@@ -12,31 +12,34 @@ import (
 // file (a full disk, which gowarc does not report), the capture fails, the
 // file is closed and cut back, and the archive goes on cleanly.
 func TestTornWriteIsCutBack(t *testing.T) {
-	s := openTest(t, t.TempDir())
-	page := nerimaPage(t)
-	record(t, s, htmlCapture(nerimaURL, page))
+	for _, torn := range []int64{1, 4, 8, 20, 1000} {
+		s := openTest(t, t.TempDir())
+		page := nerimaPage(t)
+		record(t, s, htmlCapture(nerimaURL, page))
 
-	c := htmlCapture("https://example.jp/other.html", page)
-	resp, err := buildResponse(c, time.Now().UTC().Format(time.RFC3339))
-	if err != nil {
-		t.Fatal(err)
-	}
-	results := s.warc.Write(resp)
-	path := s.warcPath(results[0].FileName)
-	fi, _ := os.Stat(path)
-	if err := os.Truncate(path, fi.Size()-20); err != nil { // the torn tail
-		t.Fatal(err)
-	}
-	if err := s.checkWritten(results); err == nil || !strings.Contains(err.Error(), "incomplete on disk") {
-		t.Fatalf("checkWritten = %v, want an incomplete record", err)
-	}
-	closed := strings.TrimSuffix(path, openSuffix)
-	if fi, err := os.Stat(closed); err != nil || fi.Size() != results[0].FileOffset {
-		t.Fatalf("the file was not closed and cut back to %d: %v %v", results[0].FileOffset, fi, err)
-	}
-	record(t, s, htmlCapture(nerimaURL, page))
-	if _, problems, err := s.Verify(context.Background()); err != nil || len(problems) != 0 {
-		t.Fatalf("verify: %v %v", problems, err)
+		c := htmlCapture("https://example.jp/other.html", page)
+		resp, err := buildResponse(c, time.Now().UTC().Format(time.RFC3339))
+		if err != nil {
+			t.Fatal(err)
+		}
+		results := s.warc.Write(resp)
+		path := s.warcPath(results[0].FileName)
+		fi, _ := os.Stat(path)
+		if err := os.Truncate(path, fi.Size()-torn); err != nil { // the torn tail
+			t.Fatal(err)
+		}
+		if err := s.checkWritten(results); err == nil || !strings.Contains(err.Error(), "incomplete on disk") {
+			t.Fatalf("%d bytes torn: checkWritten = %v, want an incomplete record", torn, err)
+		}
+		closed := strings.TrimSuffix(path, openSuffix)
+		if fi, err := os.Stat(closed); err != nil || fi.Size() != results[0].FileOffset {
+			t.Fatalf("the file was not closed and cut back to %d: %v %v", results[0].FileOffset, fi, err)
+		}
+		record(t, s, htmlCapture(nerimaURL, page))
+		if _, problems, err := s.Verify(context.Background()); err != nil || len(problems) != 0 {
+			t.Fatalf("verify: %v %v", problems, err)
+		}
+		s.Close()
 	}
 }
 

@@ -43,9 +43,16 @@ type Store struct {
 	opts   Options
 	closed atomic.Bool
 	stmts  stmts
-	// mu serialises Record: one WARC writer and one catalog transaction
-	// at a time, while crawls of several sites call it concurrently.
-	mu sync.Mutex
+	// mu serialises the catalog's reads and writes in Record: one
+	// transaction at a time, while crawls of several sites call it
+	// concurrently. warcMu serialises the WARC writer, and every gowarc
+	// record built or read: each one writes a global of
+	// github.com/google/uuid (EnableRandPool), a data race otherwise. A
+	// goroutine holding warcMu never takes mu. Record holds open for
+	// reading throughout; Close takes it for writing, so that it waits
+	// for the captures under way.
+	mu, warcMu sync.Mutex
+	open       sync.RWMutex
 }
 
 // WARCDir is where an archive keeps its WARC files.
@@ -137,8 +144,8 @@ func (s *Store) Close() error {
 	if !s.closed.CompareAndSwap(false, true) {
 		return nil
 	}
-	s.mu.Lock() // let a Record under way finish
-	defer s.mu.Unlock()
+	s.open.Lock() // let the captures under way finish
+	defer s.open.Unlock()
 	var errs []error
 	if s.warc != nil {
 		errs = append(errs, s.warc.Close())
@@ -285,19 +292,6 @@ func (s *Store) markLost(ctx context.Context, referenced map[string]int64) error
 func lastCompleteRecordEnd(path string) (int64, error) {
 	end, _, err := scanMembers(path, 0)
 	return end, err
-}
-
-// wholeMembers checks that a WARC file holds nothing but complete gzip
-// members from offset from to its end.
-func wholeMembers(path string, from int64) error {
-	end, size, err := scanMembers(path, from)
-	if err != nil {
-		return err
-	}
-	if end != size {
-		return fmt.Errorf("%s: the record at offset %d is incomplete on disk (%d of %d bytes whole)", filepath.Base(path), from, end-from, size-from)
-	}
-	return nil
 }
 
 // scanMembers reads the gzip members of a file from offset from, and

@@ -11,8 +11,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -357,10 +359,14 @@ func asJSON[R any](t *testing.T, rows []R) []map[string]any {
 	return out
 }
 
+// TestReexportIsByteIdentical exports twice, the second time one site at
+// a time (GOMAXPROCS 1), and finds the same bytes: files depend neither
+// on the run nor on the concurrency.
 func TestReexportIsByteIdentical(t *testing.T) {
 	s := openStore(t, testArchive(t))
 	a, b := t.TempDir(), t.TempDir()
 	runExport(t, s, Options{Out: a})
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	runExport(t, s, Options{Out: b})
 	files := 0
 	err := filepath.WalkDir(a, func(path string, d fs.DirEntry, err error) error {
@@ -501,34 +507,48 @@ func TestEmptyArchive(t *testing.T) {
 	}
 }
 
-// failingSource fails after some Q&A rows, as an interrupted read would.
-type failingSource struct{ Source }
+// failingSource fails after some Q&A rows, as an interrupted read would,
+// whichever sites they are of.
+type failingSource struct {
+	Source
+	n *atomic.Int64
+}
 
 var errBroken = errors.New("broken")
 
 func (f failingSource) ExportQA(ctx context.Context, flt archive.ExportFilter, fn func(archive.QARow) error) error {
-	n := 0
-	err := f.Source.ExportQA(ctx, flt, func(r archive.QARow) error {
-		if n++; n > 20 {
+	return f.Source.ExportQA(ctx, flt, func(r archive.QARow) error {
+		if f.n.Add(1) > 20 {
 			return errBroken
 		}
 		return fn(r)
 	})
-	return err
 }
 
+// TestInterruptedExportLeavesNoPartialFile: an export whose source fails
+// returns the source's error, and leaves no file half-written: the files
+// of the sites finished before the failure are complete, the others are
+// not there, and no temporary file is left.
 func TestInterruptedExportLeavesNoPartialFile(t *testing.T) {
 	out := t.TempDir()
-	_, err := Export(context.Background(), failingSource{openStore(t, testArchive(t))}, Options{Out: out})
+	_, err := Export(context.Background(), failingSource{openStore(t, testArchive(t)), new(atomic.Int64)}, Options{Out: out})
 	if !errors.Is(err, errBroken) {
 		t.Fatalf("err = %v, want the source's error", err)
 	}
+	qaRows := 0
 	filepath.WalkDir(out, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && (strings.Contains(path, "qa") || strings.Contains(d.Name(), ".tmp-")) {
+		switch {
+		case err != nil || d.IsDir():
+		case strings.Contains(d.Name(), ".tmp-"):
 			t.Errorf("left %s", path)
+		case strings.Contains(path, "qa") && strings.HasSuffix(path, ".parquet"):
+			qaRows += len(readParquet[qaRecord](t, path))
 		}
 		return err
 	})
+	if qaRows > 20 {
+		t.Errorf("%d Q&A rows written, but the source failed after 20", qaRows)
+	}
 	if _, err := os.Stat(filepath.Join(out, "versions", "site=nerima", "part-00000.parquet")); err != nil {
 		t.Errorf("tables before the failure: %v", err)
 	}
