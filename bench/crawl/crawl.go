@@ -105,22 +105,33 @@ func runStaffvoice(ctx context.Context, opts crawlOptions) (crawlResult, error) 
 	}, nil
 }
 
-// timedArchive measures how long the archive is busy recording. It takes
-// captures one at a time, as the Store does, so what it measures is the
-// Store's own time, not the wait for its lock.
+// timedArchive measures how long the archive is busy recording: the time
+// during which at least one Record is under way. Record overlaps captures
+// (the catalog and the WARC file are locked apart), so a value near the
+// crawl's seconds means the archive is the bottleneck.
 type timedArchive struct {
 	*archive.Store
-	mu   sync.Mutex
-	busy time.Duration
+	mu      sync.Mutex
+	running int
+	since   time.Time
+	busy    time.Duration
 }
 
 func (a *timedArchive) Record(ctx context.Context, c archive.Capture) (archive.Result, error) {
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	start := time.Now()
-	res, err := a.Store.Record(ctx, c)
-	a.busy += time.Since(start)
-	return res, err
+	if a.running == 0 {
+		a.since = time.Now()
+	}
+	a.running++
+	a.mu.Unlock()
+	defer func() {
+		a.mu.Lock()
+		if a.running--; a.running == 0 {
+			a.busy += time.Since(a.since)
+		}
+		a.mu.Unlock()
+	}()
+	return a.Store.Record(ctx, c)
 }
 
 // runColly crawls the site with a bare Colly collector: fetch, parse,
