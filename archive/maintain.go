@@ -247,7 +247,11 @@ func (s *Store) reextractPage(ctx context.Context, pageID string) (bool, error) 
 		if i > 0 {
 			prev = versions[i-1].doc
 		}
-		if err := s.insertVersion(ctx, tx, pageID, i+1, v.captureID, v.at, v.doc, prev); err != nil {
+		doc, err := encodeDoc(v.doc)
+		if err == nil {
+			err = s.insertVersion(ctx, tx, pageID, i+1, v.captureID, v.at, doc, prev)
+		}
+		if err != nil {
 			return false, fmt.Errorf("archive: reextract %s: %w", pageID, err)
 		}
 	}

@@ -160,11 +160,16 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 
 	// Extract only new payloads: a revisit or a 304 has the content of a
 	// capture already extracted.
-	var doc *extract.Document
+	var doc *encodedDoc
 	if row.outcome == OutcomeNew && c.Status == http.StatusOK && !c.Truncated {
-		doc = c.Document
-		if doc == nil {
-			doc, res.ExtractErr = extract.Extract(c.Body, c.URL, row.contentType)
+		d := c.Document
+		if d == nil {
+			d, res.ExtractErr = extract.Extract(c.Body, c.URL, row.contentType)
+		}
+		if d != nil {
+			if doc, err = encodeDoc(d); err != nil {
+				return res, fmt.Errorf("archive: record %s: %w", c.URL, err)
+			}
 		}
 	}
 
@@ -325,7 +330,7 @@ func (s *Store) insertCapture(ctx context.Context, tx *sql.Tx, canon, site strin
 
 // addVersion stores doc as the page's next version when its content hash
 // differs from the latest version's, and returns the latest version.
-func (s *Store) addVersion(ctx context.Context, tx *sql.Tx, pageID string, captureID int64, at time.Time, doc *extract.Document) (int, bool, error) {
+func (s *Store) addVersion(ctx context.Context, tx *sql.Tx, pageID string, captureID int64, at time.Time, doc *encodedDoc) (int, bool, error) {
 	var latest int
 	var hash string
 	err := s.queryRow(ctx, tx, qLatestVersion, pageID).Scan(&latest, &hash)
@@ -350,26 +355,38 @@ func (s *Store) addVersion(ctx context.Context, tx *sql.Tx, pageID string, captu
 
 // insertVersion stores version v of a page, and the changes to it from
 // prev, the version before (nil for the first).
-func (s *Store) insertVersion(ctx context.Context, tx *sql.Tx, pageID string, v int, captureID int64, at time.Time, doc, prev *extract.Document) error {
-	body, err := json.Marshal(doc)
-	if err != nil {
-		return err
-	}
+func (s *Store) insertVersion(ctx context.Context, tx *sql.Tx, pageID string, v int, captureID int64, at time.Time, doc *encodedDoc, prev *extract.Document) error {
 	if _, err := s.exec(ctx, tx, `
 		INSERT INTO versions (page_id, version, capture_id, captured_at, content_hash, extractor_version,
 			title, page_number, updated, published, qa_count, document)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		pageID, v, captureID, at.UTC().Format(timeLayout), doc.ContentHash, doc.ExtractorVersion,
-		doc.Title, doc.PageNumber, doc.Updated, doc.Published, doc.QACount(), string(body)); err != nil {
+		doc.Title, doc.PageNumber, doc.Updated, doc.Published, doc.QACount(), doc.json); err != nil {
 		return err
 	}
-	if _, err := s.exec(ctx, tx, qInsertStructure, pageID, v, MarshalBreadcrumbs(doc), MarshalSections(doc)); err != nil {
+	if _, err := s.exec(ctx, tx, qInsertStructure, pageID, v, doc.breadcrumbs, doc.sections); err != nil {
 		return err
 	}
 	if prev != nil {
-		return s.insertChanges(ctx, tx, pageID, v, at, prev, doc)
+		return s.insertChanges(ctx, tx, pageID, v, at, prev, doc.Document)
 	}
 	return nil
+}
+
+// encodedDoc is a Document with the encodings its version's rows store,
+// made before the catalog is locked.
+type encodedDoc struct {
+	*extract.Document
+	json, breadcrumbs string
+	sections          []byte
+}
+
+func encodeDoc(doc *extract.Document) (*encodedDoc, error) {
+	body, err := json.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	return &encodedDoc{Document: doc, json: string(body), breadcrumbs: MarshalBreadcrumbs(doc), sections: MarshalSections(doc)}, nil
 }
 
 // lookup reads what a capture is compared with: the page's last capture
