@@ -1073,3 +1073,49 @@ func TestNotModifiedHubWithoutUsableStoredLinks(t *testing.T) {
 		})
 	}
 }
+
+// TestScopeMemo: the remembered verdicts on menu links give what judging
+// every link afresh gives, on pages at different paths, ports, schemes
+// and hosts, for relative, absolute-path, scheme-relative and absolute
+// links, link texts that make a page, and past the memo's size.
+func TestScopeMemo(t *testing.T) {
+	opts := testOptions(nil)
+	opts.Logger = slog.New(slog.DiscardHandler)
+	site := Site{Name: "memo", Seeds: []string{"https://www.city.example.lg.jp/saiyo/"},
+		AllowedDomains: []string{"www.city.example.lg.jp", "city.example.lg.jp"},
+		Follow:         []*regexp.Regexp{regexp.MustCompile(`/saiyo/`)},
+		Pages:          []*regexp.Regexp{regexp.MustCompile(`koe`), regexp.MustCompile(`職員の声`)},
+		Limits:         testLimits()}
+	s, err := newSiteCrawl(site, nil, newHostGate(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	links := []extract.Link{
+		{Href: "koe.html"}, {Href: "../saiyo/list.html"}, {Href: "?page=2"}, {Href: "/saiyo/koe/1.html"},
+		{Href: "/kurashi/"}, {Href: "/kurashi/", Text: "職員の声"}, {Href: "//city.example.lg.jp/saiyo/"},
+		{Href: "https://www.city.example.lg.jp/saiyo/koe/2.html#q1"}, {Href: "https://other.example.jp/saiyo/"},
+		{Href: "mailto:jinji@example.jp"}, {Href: "javascript:void(0)"}, {Href: "#top"}, {Href: "/saiyo/%zz"},
+	}
+	for i := range memoSize + 10 { // more menu links than the memo holds
+		links = append(links, extract.Link{Href: fmt.Sprintf("/saiyo/menu/%d.html", i)})
+	}
+	for _, page := range []string{"https://www.city.example.lg.jp/saiyo/a/index.html", "https://www.city.example.lg.jp/saiyo/b/c/d.html",
+		"http://www.city.example.lg.jp/saiyo/", "https://city.example.lg.jp:8443/saiyo/x.html", "https://www.city.example.lg.jp/saiyo/a/index.html"} {
+		base, _ := url.Parse(page)
+		var want []extract.Link
+		for _, l := range links {
+			if l.Href == "" || l.Href[0] == '#' {
+				continue
+			}
+			if v := s.judge(base, l); v.keep {
+				want = append(want, extract.Link{Href: v.abs, Text: l.Text})
+			}
+		}
+		if got := s.scope(base, links); !slices.Equal(got, want) {
+			t.Errorf("%s: %d links in scope, want %d", page, len(got), len(want))
+		}
+		if len(want) < memoSize {
+			t.Fatalf("%s: only %d links in scope", page, len(want))
+		}
+	}
+}

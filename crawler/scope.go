@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/idna"
 
@@ -74,7 +75,9 @@ func scopeID(allowed map[string]bool, follow, pages []*regexp.Regexp) string {
 // scope returns the links to queue, as absolute URLs without fragments:
 // those inside the allowed domains that match follow or pages. Municipal
 // pages carry hundreds of menu links, so the cheap tests come first and
-// nothing out of scope reaches Colly.
+// nothing out of scope reaches Colly; and the menus are the same on every
+// page, so the verdict on a link that does not depend on the page's own
+// path is remembered (see scopeMemo).
 func (s *siteCrawl) scope(base *url.URL, links []extract.Link) []extract.Link {
 	var out []extract.Link
 	for _, l := range links {
@@ -82,21 +85,84 @@ func (s *siteCrawl) scope(base *url.URL, links []extract.Link) []extract.Link {
 		if href == "" || href[0] == '#' {
 			continue
 		}
-		u, err := base.Parse(href)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-			continue
+		key := memoKey(base, l)
+		v, ok := s.memo.get(key)
+		if !ok {
+			v = s.judge(base, l)
+			s.memo.put(key, v)
 		}
-		if !s.allowed[strings.ToLower(u.Hostname())] {
-			toASCII(u) // an internationalised name, or not allowed
-			if !s.allowed[u.Hostname()] {
-				continue
-			}
-		}
-		u.Fragment, u.RawFragment = "", ""
-		abs := u.String()
-		if s.isPage(abs, l.Text) || matchAny(s.site.Follow, abs) {
-			out = append(out, extract.Link{Href: abs, Text: l.Text})
+		if v.keep {
+			out = append(out, extract.Link{Href: v.abs, Text: l.Text})
 		}
 	}
 	return out
+}
+
+// verdict is what scope decides about a link.
+type verdict struct {
+	abs  string // the absolute URL, without fragment
+	keep bool
+}
+
+// judge decides about one link.
+func (s *siteCrawl) judge(base *url.URL, l extract.Link) verdict {
+	u, err := base.Parse(l.Href)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return verdict{}
+	}
+	if !s.allowed[strings.ToLower(u.Hostname())] {
+		toASCII(u) // an internationalised name, or not allowed
+		if !s.allowed[u.Hostname()] {
+			return verdict{}
+		}
+	}
+	u.Fragment, u.RawFragment = "", ""
+	abs := u.String()
+	return verdict{abs: abs, keep: s.isPage(abs, l.Text) || matchAny(s.site.Follow, abs)}
+}
+
+// memoKey is the key under which a link's verdict is remembered: the link
+// and what of the page's URL it depends on. "" for a link relative to the
+// page's path, which is not remembered.
+func memoKey(base *url.URL, l extract.Link) string {
+	h := l.Href
+	switch {
+	case strings.HasPrefix(h, "//") || strings.HasPrefix(h, "http:") || strings.HasPrefix(h, "https:"):
+		// Resolved alone (a scheme-relative link takes the page's scheme).
+		return base.Scheme + "\x00" + h + "\x00" + l.Text
+	case h[0] == '/':
+		return base.Scheme + "\x00" + base.Host + "\x00" + h + "\x00" + l.Text
+	}
+	return ""
+}
+
+// scopeMemo remembers verdicts on links for one crawl of a site, up to
+// memoSize of them; then it starts again, so that memory stays bounded.
+type scopeMemo struct {
+	mu sync.Mutex
+	m  map[string]verdict
+}
+
+const memoSize = 1 << 14
+
+func (m *scopeMemo) get(key string) (verdict, bool) {
+	if key == "" {
+		return verdict{}, false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.m[key]
+	return v, ok
+}
+
+func (m *scopeMemo) put(key string, v verdict) {
+	if key == "" {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil || len(m.m) >= memoSize {
+		m.m = make(map[string]verdict)
+	}
+	m.m[key] = v
 }

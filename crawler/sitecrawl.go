@@ -40,6 +40,7 @@ type siteCrawl struct {
 	client  *http.Client
 	robots  *robots
 	scopeID string // see scopeID
+	memo    scopeMemo
 	cancel  context.CancelCauseFunc
 	// inflight bounds the requests between their start and the end of
 	// their recording: fetched bodies and Documents held in memory.
