@@ -60,6 +60,7 @@ func scope(opts crawlOptions) (follow, pages *regexp.Regexp, err error) {
 // runStaffvoice crawls the site once into the archive in opts.archive,
 // with politeness off, and times the crawl and the archive's Close.
 func runStaffvoice(ctx context.Context, opts crawlOptions) (crawlResult, error) {
+	crawler.TuneGC() // as staffvoice crawl does
 	follow, pages, err := scope(opts)
 	if err != nil {
 		return crawlResult{}, err

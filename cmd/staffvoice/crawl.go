@@ -30,6 +30,7 @@ type crawlOptions struct {
 }
 
 func runCrawl(ctx context.Context, e *env, args []string) error {
+	crawler.TuneGC()
 	var o crawlOptions
 	fs := flag.NewFlagSet("crawl", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)

@@ -34,6 +34,7 @@ import (
 var demoSite embed.FS
 
 func runDemo(ctx context.Context, e *env, args []string) error {
+	crawler.TuneGC()
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	dir := fs.String("dir", "", "where to leave the archive (default: a new temporary directory)")
