@@ -122,7 +122,9 @@ func metaCharset(body []byte) string {
 	if len(head) > metaScanLimit {
 		head = head[:metaScanLimit]
 	}
-	if i := bytes.Index(head, []byte("<?xml")); i >= 0 && i < 512 {
+	// An XML declaration counts only in the first 512 bytes: search
+	// no further than a declaration starting there can reach.
+	if i := bytes.Index(head[:min(len(head), 512+len("<?xml")-1)], []byte("<?xml")); i >= 0 {
 		if end := bytes.Index(head[i:], []byte("?>")); end > 0 {
 			if m := xmlEncoding.FindSubmatch(head[i : i+end]); m != nil {
 				return string(m[1])
