@@ -36,6 +36,7 @@ func Extract(body []byte, pageURL, contentType string) (*Document, error) {
 	base, _ := url.Parse(pageURL)
 	a := &analysis{page: walkPage(root, len(dec.text)), doc: doc, base: base}
 	a.run()
+	a.release()
 	return doc, nil
 }
 

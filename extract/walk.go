@@ -3,6 +3,7 @@ package extract
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -27,41 +28,57 @@ type frame struct {
 }
 
 type walker struct {
-	page
+	*page
 	cur   block
 	owner *html.Node // the element that owns cur; nil for loose text
 	// arena holds the text of every line, back to back. Lines are slices
-	// of its one string, made at the end without a copy; refs and links
-	// hold the lines and links of all blocks, in order.
+	// of its one string, made at the end without a copy; the page's refs
+	// and links hold the lines and links of all blocks, in order.
 	arena        strings.Builder
-	refs         []lineRef
-	links        []link
-	outlinks     []link // every <a href> of the page, for Document.Links
-	lineFirst    int    // where the current line's text starts in arena; -1 before any
-	lineEnd      int    // where it ends, blanks at the end excluded
+	lineFirst    int // where the current line's text starts in arena; -1 before any
+	lineEnd      int // where it ends, blanks at the end excluded
 	pendingSpace bool
 	link         *html.Node
 	linkHref     string
 	linkStart    int
-	groups       []*html.Node
 	dataTable    *html.Node
 	sectioning   int // open <main>, <article>, <section>, <aside>, <nav>
-	frames       []frame
 	nonlink      int
 	linked       int
 	bestScore    int
 }
 
+// pages keeps walked pages for reuse, so that the block, line and link
+// lists of one extraction serve the next instead of becoming garbage.
+// Extract hands its page back (release) once the Document is built:
+// a Document holds strings and lists of its own, nothing of the page's.
+var pages = sync.Pool{New: func() any { return new(page) }}
+
+// maxPooledBlocks bounds the pages kept for reuse: the lists of a huge
+// page are left to the garbage collector.
+const maxPooledBlocks = 1 << 14
+
 // walkPage reads the tree under root into blocks. sizeHint, the page's
-// size in bytes, presizes the block list.
+// size in bytes, presizes the lists.
 func walkPage(root *html.Node, sizeHint int) *page {
-	w := &walker{}
+	p := pages.Get().(*page)
 	// Municipal pages run about one block and one link per 200 bytes,
 	// and their text to some 60% of their bytes.
-	w.blocks = make([]block, 0, sizeHint/160+16)
-	w.links = make([]link, 0, sizeHint/160+16)
-	w.outlinks = make([]link, 0, sizeHint/160+16)
-	w.refs = make([]lineRef, 0, sizeHint/100+16)
+	*p = page{
+		blocks:   reuse(p.blocks, sizeHint/160+16),
+		boiler:   p.boiler[:0],
+		crumbs:   p.crumbs[:0],
+		contacts: p.contacts[:0],
+		jsonLD:   p.jsonLD[:0],
+		refs:     reuse(p.refs, sizeHint/100+16),
+		links:    reuse(p.links, sizeHint/160+16),
+		outlinks: reuse(p.outlinks, sizeHint/160+16),
+		lines:    p.lines[:0],
+		cells:    p.cells[:0],
+		frames:   p.frames[:0],
+		groups:   p.groups[:0],
+	}
+	w := &walker{page: p}
 	w.arena.Grow(sizeHint * 2 / 3)
 	w.lineFirst = -1
 	w.marks = span{-1, -1}
@@ -92,7 +109,34 @@ func walkPage(root *html.Node, sizeHint int) *page {
 	}
 	w.totalText = w.nonlink
 	w.materialize()
-	return &w.page
+	return p
+}
+
+// reuse returns s emptied, with room for n elements.
+func reuse[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, 0, n)
+	}
+	return s[:0]
+}
+
+// release hands the page back for reuse by another extraction. Nothing
+// may use the page or its blocks afterwards. The lists are cleared so
+// that a pooled page does not keep a DOM or a page's text alive.
+func (p *page) release() {
+	if cap(p.blocks) > maxPooledBlocks || cap(p.refs) > 2*maxPooledBlocks {
+		return
+	}
+	clear(p.blocks)
+	clear(p.jsonLD)
+	clear(p.links[:cap(p.links)])
+	clear(p.outlinks)
+	clear(p.lines)
+	clear(p.cells)
+	clear(p.frames[:cap(p.frames)])
+	clear(p.groups[:cap(p.groups)])
+	p.head, p.pageLinks = nil, nil
+	pages.Put(p)
 }
 
 // materialize turns the arena into one string and the line references of
@@ -103,7 +147,8 @@ func (w *walker) materialize() {
 	for i := range w.blocks {
 		ncells += w.blocks[i].ncells
 	}
-	lines := make([]string, len(w.refs))
+	w.lines = reuse(w.lines, len(w.refs))[:len(w.refs)]
+	lines := w.lines
 	for i, r := range w.refs {
 		lines[i] = text[r.start:r.end]
 	}
@@ -115,7 +160,11 @@ func (w *walker) materialize() {
 	for i, l := range w.outlinks {
 		w.pageLinks[i] = Link{Href: l.href, Text: strings.TrimFunc(text[l.start:l.end], isBlank)}
 	}
-	cells := make([][]string, ncells)
+	// A cell without text keeps a nil line list: clear what a previous
+	// page left.
+	w.cells = reuse(w.cells, ncells)[:ncells]
+	clear(w.cells)
+	cells := w.cells
 	for i := range w.blocks {
 		b := &w.blocks[i]
 		refEnd, linkEnd := len(w.refs), len(w.links)
