@@ -199,6 +199,69 @@ func isHTMLSpace(r rune) bool {
 // white space plus the ideographic space often used for indentation.
 func isBlank(r rune) bool { return isHTMLSpace(r) || r == '\u3000' || unicode.IsSpace(r) }
 
+// trimBlank is strings.TrimFunc(s, isBlank), cheap for Japanese text: most
+// runes are told apart from the blank ones by their first or last bytes.
+func trimBlank(s string) string { return trimRightBlank(trimLeftBlank(s)) }
+
+// trimLeftBlank is strings.TrimLeftFunc(s, isBlank). Blank runes past
+// ASCII are U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000; in UTF-8
+// they start with 0xC2, 0xE1, 0xE2 or 0xE3 (U+3000 is E3 80 80).
+func trimLeftBlank(s string) string {
+	for len(s) > 0 {
+		c := s[0]
+		switch {
+		case c < utf8.RuneSelf:
+			if !isBlank(rune(c)) {
+				return s
+			}
+			s = s[1:]
+			continue
+		case c == 0xE3:
+			if len(s) < 3 || s[1] != 0x80 || s[2] != 0x80 {
+				return s // kana, CJK punctuation other than U+3000
+			}
+		case c != 0xC2 && c != 0xE1 && c != 0xE2:
+			return s
+		}
+		r, n := utf8.DecodeRuneInString(s)
+		if !isBlank(r) {
+			return s
+		}
+		s = s[n:]
+	}
+	return s
+}
+
+// trimRightBlank is strings.TrimRightFunc(s, isBlank). A string ending in
+// a three-byte sequence led by 0xE4–0xEF (kanji and the rest of U+4000–
+// U+FFFF), or by 0xE3 other than U+3000 (kana), does not end in a blank.
+func trimRightBlank(s string) string {
+	for len(s) > 0 {
+		n := len(s)
+		c := s[n-1]
+		if c < utf8.RuneSelf {
+			if !isBlank(rune(c)) {
+				return s
+			}
+			s = s[:n-1]
+			continue
+		}
+		if n >= 3 && isContinuation(c) && isContinuation(s[n-2]) {
+			if lead := s[n-3]; lead >= 0xE4 && lead <= 0xEF || lead == 0xE3 && (s[n-2] != 0x80 || c != 0x80) {
+				return s
+			}
+		}
+		r, size := utf8.DecodeLastRuneInString(s)
+		if !isBlank(r) {
+			return s
+		}
+		s = s[:n-size]
+	}
+	return s
+}
+
+func isContinuation(c byte) bool { return c&0xC0 == 0x80 }
+
 // joinLines joins the lines of a heading or cell into one: with nothing
 // between two Japanese characters, with a space where Latin text meets.
 func joinLines(lines []string) string {

@@ -154,11 +154,11 @@ func (w *walker) materialize() {
 	}
 	for i := range w.links {
 		l := &w.links[i]
-		l.text = strings.TrimFunc(text[l.start:l.end], isBlank)
+		l.text = trimBlank(text[l.start:l.end])
 	}
 	w.pageLinks = make([]Link, len(w.outlinks))
 	for i, l := range w.outlinks {
-		w.pageLinks[i] = Link{Href: l.href, Text: strings.TrimFunc(text[l.start:l.end], isBlank)}
+		w.pageLinks[i] = Link{Href: l.href, Text: trimBlank(text[l.start:l.end])}
 	}
 	// A cell without text keeps a nil line list: clear what a previous
 	// page left.
@@ -448,26 +448,41 @@ func (w *walker) text(s string) {
 func (w *walker) appendRun(run string) {
 	off := w.arena.Len()
 	w.arena.WriteString(run)
-	left := strings.TrimLeftFunc(run, isBlank)
+	left := trimLeftBlank(run)
 	if left == "" {
 		return
 	}
 	if w.lineFirst < 0 {
 		w.lineFirst = off + len(run) - len(left)
 	}
-	w.lineEnd = off + len(strings.TrimRightFunc(run, isBlank))
+	w.lineEnd = off + len(trimRightBlank(run))
 }
 
 // indexHTMLSpace returns the index of the first HTML white space byte (or
-// U+00A0) in s, or -1.
+// U+00A0) in s, or -1. It looks at eight bytes at a time: a word with no
+// byte below 0x21 and no 0xC2 (the first byte of U+00A0) has none.
 func indexHTMLSpace(s string) int {
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ' ', '\t', '\n', '\r', '\f':
-			return i
-		case 0xC2:
-			if i+1 < len(s) && s[i+1] == 0xA0 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for i := 0; i < len(s); {
+		if i+8 <= len(s) {
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			y := x ^ 0xC2*ones
+			below21 := (x - 0x21*ones) &^ x & highs
+			isC2 := (y - ones) &^ y & highs
+			if below21|isC2 == 0 {
+				i += 8
+				continue
+			}
+		}
+		for end := min(i+8, len(s)); i < end; i++ {
+			switch s[i] {
+			case ' ', '\t', '\n', '\r', '\f':
 				return i
+			case 0xC2:
+				if i+1 < len(s) && s[i+1] == 0xA0 {
+					return i
+				}
 			}
 		}
 	}

@@ -1,0 +1,81 @@
+package extract
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// The fast paths of the hot loops must agree with the plain code they
+// replace, on valid and invalid UTF-8 alike.
+
+// fragments are the pieces random test strings are made of: blanks of
+// every kind, kana and kanji, their bytes split apart, and stray bytes.
+var fragments = []string{
+	" ", "\t", "\n", "\r", "\f", "\v", "\u0085", "\u00a0", "\u1680", "\u2000", "\u200a", "\u2028", "\u205f", "\u3000",
+	"a", "Z", "0", "-", "あ", "ア", "漢", "、", "。", "〜", "©", "é", "𠮷", "\ufffd", "\uffef",
+	"\xc2", "\xa0", "\x80", "\xe3", "\xe3\x80", "\xe2\x80", "\xe4\xb8", "\xed\xa0\x80", "\xff", "\x00",
+}
+
+func randomText(r *rand.Rand) string {
+	var b strings.Builder
+	for n := r.IntN(24); n > 0; n-- {
+		b.WriteString(fragments[r.IntN(len(fragments))])
+	}
+	return b.String()
+}
+
+func TestTrimBlankAgreesWithTrimFunc(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		if got, want := trimLeftBlank(s), strings.TrimLeftFunc(s, isBlank); got != want {
+			t.Fatalf("trimLeftBlank(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := trimRightBlank(s), strings.TrimRightFunc(s, isBlank); got != want {
+			t.Fatalf("trimRightBlank(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := trimBlank(s), strings.TrimFunc(s, isBlank); got != want {
+			t.Fatalf("trimBlank(%q) = %q, want %q", s, got, want)
+		}
+	}
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		check(string(r))
+		check("x" + string(r) + "x")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200000 {
+		check(randomText(rng))
+	}
+}
+
+func TestIndexHTMLSpaceAgreesWithByteLoop(t *testing.T) {
+	want := func(s string) int {
+		for i := 0; i < len(s); i++ {
+			switch s[i] {
+			case ' ', '\t', '\n', '\r', '\f':
+				return i
+			case 0xC2:
+				if i+1 < len(s) && s[i+1] == 0xA0 {
+					return i
+				}
+			}
+		}
+		return -1
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 200000 {
+		s := randomText(rng)
+		if got := indexHTMLSpace(s); got != want(s) {
+			t.Fatalf("indexHTMLSpace(%q) = %d, want %d", s, got, want(s))
+		}
+	}
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 20; pos++ {
+			s := strings.Repeat("漢", 7)[:pos] + string([]byte{byte(c)}) + "\xa0" + strings.Repeat("x", 9)
+			if got := indexHTMLSpace(s); got != want(s) {
+				t.Fatalf("indexHTMLSpace(%q) = %d, want %d", s, got, want(s))
+			}
+		}
+	}
+}
