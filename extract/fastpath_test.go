@@ -79,3 +79,43 @@ func TestIndexHTMLSpaceAgreesWithByteLoop(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendFoldAgreesWithFold(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		if got, ok := appendFold(nil, s); ok && string(got) != Fold(s) {
+			t.Fatalf("appendFold(%q) = %q, Fold gives %q", s, got, Fold(s))
+		}
+	}
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		check(string(r))
+		check("漢 " + string(r) + " x")
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	extra := []string{"〜", "−", "ｶ", "ﾞ", "か\u3099", "Ａ", "①", "㍻", "\xe5\x80"}
+	for range 200000 {
+		s := randomText(rng)
+		if rng.IntN(4) == 0 {
+			s += extra[rng.IntN(len(extra))]
+		}
+		check(s)
+	}
+	// The common text takes the fast path.
+	if _, ok := appendFold(nil, "志望動機を教えてください。 Q1 ページ　番号\u00a0"); !ok {
+		t.Error("Japanese prose with spaces missed the fast path")
+	}
+}
+
+func TestCaselessAgreesWithToLower(t *testing.T) {
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		if s := string(r) + "あ"; caseless(s) && strings.ToLower(s) != s {
+			t.Fatalf("caseless(%q) but ToLower changes it", s)
+		}
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for range 200000 {
+		if s := randomText(rng); caseless(s) && strings.ToLower(s) != s {
+			t.Fatalf("caseless(%q) but ToLower gives %q", s, strings.ToLower(s))
+		}
+	}
+}
