@@ -124,19 +124,20 @@ func isContactLabel(b *block) bool {
 
 func (a *analysis) contactLine(line string, strip []string) {
 	c := &a.doc.Contact
-	if contactLabel.MatchString(Fold(line)) {
+	// Every contact label holds 問.
+	if f := Fold(line); strings.Contains(f, "問") && contactLabel.MatchString(f) {
 		return
 	}
 	isData := false
 	// The regexps run only on lines that may hold what they look for.
 	digits := strings.ContainsAny(line, "0123456789０１２３４５６７８９")
-	if v := labelledIf(digits, phoneLabel, line); v != "" {
+	if v := labelledIf(digits && mayHoldPhoneLabel(line), phoneLabel, line); v != "" {
 		if c.Phone == "" {
 			c.Phone = v
 		}
 		isData = true
 	}
-	if v := labelledIf(digits, faxLabel, line); v != "" {
+	if v := labelledIf(digits && mayHoldFaxLabel(line), faxLabel, line); v != "" {
 		if c.Fax == "" {
 			c.Fax = v
 		}
@@ -161,6 +162,33 @@ func (a *analysis) contactLine(line string, strip []string) {
 		return
 	}
 	c.Department = line
+}
+
+// mayHoldPhoneLabel and mayHoldFaxLabel are cheap tests before the label
+// regexps: each label holds one of these words. (?i) matches tel and fax
+// in any ASCII case and nothing else: no other letter folds to t, e, l,
+// f, a or x.
+func mayHoldPhoneLabel(s string) bool {
+	return strings.Contains(s, "電話") || strings.Contains(s, "☎") || strings.Contains(s, "℡") || containsFoldASCII(s, "tel")
+}
+
+func mayHoldFaxLabel(s string) bool {
+	return strings.Contains(s, "ファ") || containsFoldASCII(s, "fax")
+}
+
+// containsFoldASCII reports whether s contains word, a lower-case ASCII
+// word, in any ASCII case.
+func containsFoldASCII(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		j := 0
+		for j < len(word) && s[i+j]|0x20 == word[j] {
+			j++
+		}
+		if j == len(word) {
+			return true
+		}
+	}
+	return false
 }
 
 func labelledIf(ok bool, label *regexp.Regexp, line string) string {

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -116,6 +117,38 @@ func TestCaselessAgreesWithToLower(t *testing.T) {
 	for range 200000 {
 		if s := randomText(rng); caseless(s) && strings.ToLower(s) != s {
 			t.Fatalf("caseless(%q) but ToLower gives %q", s, strings.ToLower(s))
+		}
+	}
+}
+
+func TestWordSetAgreesWithContainsAny(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for range 100000 {
+		s := randomText(rng)
+		if rng.IntN(2) == 0 {
+			w := questionWords[rng.IntN(len(questionWords))]
+			i := rng.IntN(len(s) + 1)
+			s = s[:i] + w[:rng.IntN(len(w)+1)] + s[i:]
+		}
+		if got, want := questionWordSet.in(s), containsAny(s, questionWords); got != want {
+			t.Fatalf("questionWordSet.in(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestLabelPrefilters checks the claim behind mayHoldPhoneLabel and
+// mayHoldFaxLabel: (?i) folds nothing but ASCII case into these letters.
+func TestLabelPrefilters(t *testing.T) {
+	for _, c := range "telfax" {
+		for r := unicode.SimpleFold(c); r != c; r = unicode.SimpleFold(r) {
+			if r != unicode.ToUpper(c) {
+				t.Errorf("%q folds to %q", c, r)
+			}
+		}
+	}
+	for _, line := range []string{"TEL.03-1234-5678", "電話：03", "Fax 03", "ファクス：03", "☎03", "℡03", "tEl 1"} {
+		if phoneLabel.MatchString(line) && !mayHoldPhoneLabel(line) || faxLabel.MatchString(line) && !mayHoldFaxLabel(line) {
+			t.Errorf("prefilter misses %q", line)
 		}
 	}
 }

@@ -88,7 +88,7 @@ func (a *analysis) findBreadcrumbs() {
 	if items == nil || found {
 		for i := range a.blocks {
 			b := &a.blocks[i]
-			if b.kind == headingBlock || i+1 == len(a.blocks) || !crumbLabel.MatchString(b.text()) {
+			if b.kind == headingBlock || i+1 == len(a.blocks) || !isCrumbLabel(b) {
 				continue
 			}
 			// The label, and the items of the list that follows it.
@@ -114,7 +114,11 @@ func (a *analysis) findBreadcrumbs() {
 			if b.kind != paraBlock || len(b.lines()) != 1 || b.used {
 				continue
 			}
-			parts := crumbSplitter.Split(b.text(), -1)
+			t := b.text()
+			if !strings.ContainsAny(t, crumbSeparators) {
+				continue // one part: no trail
+			}
+			parts := crumbSplitter.Split(t, -1)
 			if len(parts) < 2 || (len(parts) == 2 || i >= a.content.start) && !homeCrumb.MatchString(parts[0]) {
 				continue // inside the content, a trail starts at the top page
 			}
@@ -130,6 +134,27 @@ func (a *analysis) findBreadcrumbs() {
 	a.doc.Breadcrumbs = items
 }
 
+// crumbSeparators holds the first character of every crumbSplitter match.
+const crumbSeparators = ">＞›»≫&"
+
+// mayBeCrumbLabel is a cheap test before crumbLabel and crumbPrefix: both
+// match only text that starts with one of these.
+func mayBeCrumbLabel(s string) bool {
+	return strings.HasPrefix(s, "現在") || strings.HasPrefix(s, "ここは") || strings.HasPrefix(s, "パンくず")
+}
+
+// isCrumbLabel reports a block that reads 現在のページ or the like. A
+// block's text starts with its first line: when that line is as long as
+// the prefixes, it decides without the joined text.
+func isCrumbLabel(b *block) bool {
+	if lines := b.lines(); b.kind != rowBlock && len(lines) > 0 {
+		if first := lines[0]; len(first) >= len("パンくず") && !mayBeCrumbLabel(first) {
+			return false
+		}
+	}
+	return crumbLabel.MatchString(b.text())
+}
+
 // crumbsFrom reads breadcrumb items from blocks [start, end) and marks them
 // used: list items one each, other text split at separators, labels
 // dropped.
@@ -139,12 +164,15 @@ func (a *analysis) crumbsFrom(start, end int) []string {
 		b := &a.blocks[i]
 		b.used = true
 		parts := []string{b.text()}
-		if b.kind != itemBlock && strings.ContainsAny(parts[0], ">＞›»≫&") {
+		if b.kind != itemBlock && strings.ContainsAny(parts[0], crumbSeparators) {
 			parts = crumbSplitter.Split(parts[0], -1)
 		}
 		for _, p := range parts {
-			p = strings.TrimFunc(crumbPrefix.ReplaceAllString(p, ""), isBlank)
-			if p == "" || crumbLabel.MatchString(p) {
+			if mayBeCrumbLabel(p) {
+				p = crumbPrefix.ReplaceAllString(p, "")
+			}
+			p = trimBlank(p)
+			if p == "" || mayBeCrumbLabel(p) && crumbLabel.MatchString(p) {
 				continue
 			}
 			items = append(items, p)
@@ -336,13 +364,20 @@ func (a *analysis) metaCandidates(boiler bool) []blockLine {
 // mayHoldMetaKey is a one-pass test before containsAny(s, metaKeys): does
 // s hold the first character of any label (更, 掲, 公, 作, 登, ペ, 記)?
 func mayHoldMetaKey(s string) bool {
-	for i := 0; i+2 < len(s); i++ {
+	for i := 0; i+2 < len(s); {
 		if s[i] < 0xE3 || s[i] > 0xE8 {
+			i++
 			continue
 		}
 		switch s[i : i+3] {
 		case "更", "掲", "公", "作", "登", "ペ", "記":
 			return true
+		}
+		// No label starts inside a three-byte character: skip it whole.
+		if isContinuation(s[i+1]) && isContinuation(s[i+2]) {
+			i += 3
+		} else {
+			i++
 		}
 	}
 	return false
