@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"bytes"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -134,9 +133,15 @@ func hasCrumbClass(v string) bool {
 	} else {
 		lv = []byte(strings.ToLower(v)) // Unicode case rules, as for any value
 	}
-	for _, c := range crumbClasses {
-		if bytes.Contains(lv, []byte(c)) {
-			return true
+	// One pass: each crumb class starts with c, p or t.
+	for i, c := range lv {
+		if c != 'c' && c != 'p' && c != 't' {
+			continue
+		}
+		for _, cl := range crumbClasses {
+			if len(lv)-i >= len(cl) && string(lv[i:i+len(cl)]) == cl {
+				return true
+			}
 		}
 	}
 	return false
@@ -152,6 +157,8 @@ func contentWord(w string) bool {
 	return false
 }
 
+// crumbClasses are the id and class substrings of breadcrumb containers.
+// hasCrumbClass relies on their starting with c, p or t.
 var crumbClasses = []string{"crumb", "pankuzu", "topicpath", "topic-path", "topic_path"}
 
 // boilerWord reports id and class words of menus, sidebars and other

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -149,6 +150,62 @@ func TestLabelPrefilters(t *testing.T) {
 	for _, line := range []string{"TEL.03-1234-5678", "電話：03", "Fax 03", "ファクス：03", "☎03", "℡03", "tEl 1"} {
 		if phoneLabel.MatchString(line) && !mayHoldPhoneLabel(line) || faxLabel.MatchString(line) && !mayHoldFaxLabel(line) {
 			t.Errorf("prefilter misses %q", line)
+		}
+	}
+}
+
+// TestLabelRegexpsAgreeWithPlainSearch checks the searches that start at
+// a label's first word against the plain regexps, and dateAt against
+// dateAtStart, on lines made of labels, dates and noise.
+func TestLabelRegexpsAgreeWithPlainSearch(t *testing.T) {
+	pieces := []string{"ページ番号", "ページＩＤ", "記事ID", "ページ", "記事", "最終更新日時", "最終更新", "更新日", "更新", "最終", "掲載開始日",
+		"公開日", "作成日", "登録日", "掲載", "：", ":", "　", " ", "2021年2月2日", "令和3年2月2日", "R3.2.2", "㍻31年4月30日", "８５５－６００",
+		"855-600", "（火曜日）", "10時30分", "あ", "x", "-", "\xe3"}
+	rng := rand.New(rand.NewPCG(13, 14))
+	for range 100000 {
+		var b strings.Builder
+		for n := rng.IntN(8); n > 0; n-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		for _, re := range []labelRegexp{pageNumberRe, updatedLabel, publishedLabel} {
+			if got, want := re.FindAllStringIndex(s, -1), re.Regexp.FindAllStringIndex(s, -1); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%v FindAllStringIndex(%q) = %v, want %v", re, s, got, want)
+			}
+			if got, want := re.FindStringIndex(s), re.Regexp.FindStringIndex(s); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%v FindStringIndex(%q) = %v, want %v", re, s, got, want)
+			}
+			if got, want := re.FindStringSubmatch(s), re.Regexp.FindStringSubmatch(s); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%v FindStringSubmatch(%q) = %q, want %q", re, s, got, want)
+			}
+			if got, want := re.ReplaceAllString(s, ""), re.Regexp.ReplaceAllString(s, ""); got != want {
+				t.Fatalf("%v ReplaceAllString(%q) = %q, want %q", re, s, got, want)
+			}
+		}
+		if got, want := dateAt(s), dateAtStart.FindString(s); got != want {
+			t.Fatalf("dateAt(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func TestMarkerAndCrumbPrefilters(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	words := []string{"ここ", "本文", "こ", "本", "文", "\x93\xe3\x81\x93", "Crumb", "PANKUZU", "topic_Path", "topic-path", "TopicPath", "bread", "K", "\u212a", "İ"}
+	for range 200000 {
+		s := randomText(rng)
+		for n := rng.IntN(3); n > 0; n-- {
+			i := rng.IntN(len(s) + 1)
+			s = s[:i] + words[rng.IntN(len(words))] + s[i:]
+		}
+		if got, want := mayHoldMarker(s), strings.Contains(s, "ここ") || strings.Contains(s, "本文"); got != want {
+			t.Fatalf("mayHoldMarker(%q) = %v, want %v", s, got, want)
+		}
+		want := false
+		for _, c := range crumbClasses {
+			want = want || strings.Contains(strings.ToLower(s), c)
+		}
+		if got := hasCrumbClass(s); got != want {
+			t.Fatalf("hasCrumbClass(%q) = %v, want %v", s, got, want)
 		}
 	}
 }

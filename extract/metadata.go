@@ -249,7 +249,7 @@ func breadcrumbList(v any) []string {
 
 var pageNumberKeys = []string{"ページ", "記事"}
 
-var pageNumberRe = regexp.MustCompile(`(?:ページ番号|ページID|ページＩＤ|記事番号|記事ID|記事ＩＤ)` + sp + `*[:：]?` + sp + `*([0-9０-９A-Za-zＡ-Ｚａ-ｚ][0-9０-９A-Za-zＡ-Ｚａ-ｚ\-－‐−ー]*)`)
+var pageNumberRe = labelRegexp{regexp.MustCompile(`(?:ページ番号|ページID|ページＩＤ|記事番号|記事ID|記事ＩＤ)` + sp + `*[:：]?` + sp + `*([0-9０-９A-Za-zＡ-Ｚａ-ｚ][0-9０-９A-Za-zＡ-Ｚａ-ｚ\-－‐−ー]*)`), pageNumberKeys}
 
 // findPageNumberAndDates reads the page number and the labelled update and
 // publication dates. They are searched outside menus first, in document
@@ -292,7 +292,7 @@ func (a *analysis) findPageNumberAndDates() {
 		return false
 	})
 	for _, f := range []struct {
-		label    *regexp.Regexp
+		label    labelRegexp
 		keys     []string
 		name     string
 		iso, raw *string
@@ -445,18 +445,18 @@ func (a *analysis) dropMetaLines(meta []blockLine) {
 // dates, or a date on its own.
 func metaOnly(line string) bool {
 	rest := pageNumberRe.ReplaceAllString(line, "")
-	for _, re := range []*regexp.Regexp{updatedLabel, publishedLabel} {
+	for _, re := range []labelRegexp{updatedLabel, publishedLabel} {
 		for {
 			loc := re.FindStringIndex(rest)
 			if loc == nil {
 				break
 			}
-			d := dateAtStart.FindString(rest[loc[1]:])
+			d := dateAt(rest[loc[1]:])
 			rest = rest[:loc[0]] + " " + rest[loc[1]+len(d):]
 		}
 	}
 	rest = strings.TrimFunc(rest, isBlank)
-	rest = rest[len(dateAtStart.FindString(rest)):]
+	rest = rest[len(dateAt(rest)):]
 	return metaLeftover.MatchString(rest)
 }
 func (a *analysis) warn(format string, args ...any) {
