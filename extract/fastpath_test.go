@@ -209,3 +209,22 @@ func TestMarkerAndCrumbPrefilters(t *testing.T) {
 		}
 	}
 }
+
+func TestMayHoldMetaKeyAgreesWithContains(t *testing.T) {
+	firsts := []string{"更", "掲", "公", "作", "登", "ペ", "記"}
+	rng := rand.New(rand.NewPCG(17, 18))
+	for range 200000 {
+		s := randomText(rng)
+		if rng.IntN(3) == 0 {
+			i := rng.IntN(len(s) + 1)
+			s = s[:i] + firsts[rng.IntN(len(firsts))] + s[i:]
+		}
+		want := false
+		for _, f := range firsts {
+			want = want || strings.Contains(s, f)
+		}
+		if got := mayHoldMetaKey(s); got != want {
+			t.Fatalf("mayHoldMetaKey(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -363,18 +363,24 @@ func (a *analysis) metaCandidates(boiler bool) []blockLine {
 
 // mayHoldMetaKey is a one-pass test before containsAny(s, metaKeys): does
 // s hold the first character of any label (更, 掲, 公, 作, 登, ペ, 記)?
+// Their first bytes are E3–E8; metaKeySeconds says which second bytes
+// can follow, so most characters are passed over after two bytes.
 func mayHoldMetaKey(s string) bool {
 	for i := 0; i+2 < len(s); {
-		if s[i] < 0xE3 || s[i] > 0xE8 {
+		c := s[i]
+		if c < 0xE3 || c > 0xE8 {
 			i++
 			continue
 		}
-		switch s[i : i+3] {
-		case "更", "掲", "公", "作", "登", "ペ", "記":
-			return true
+		c1 := s[i+1]
+		if metaKeySeconds[c-0xE3]>>(c1&0x3F)&1 != 0 {
+			switch s[i : i+3] {
+			case "更", "掲", "公", "作", "登", "ペ", "記":
+				return true
+			}
 		}
 		// No label starts inside a three-byte character: skip it whole.
-		if isContinuation(s[i+1]) && isContinuation(s[i+2]) {
+		if isContinuation(c1) && isContinuation(s[i+2]) {
 			i += 3
 		} else {
 			i++
@@ -382,6 +388,16 @@ func mayHoldMetaKey(s string) bool {
 	}
 	return false
 }
+
+// metaKeySeconds holds, for each first byte E3–E8, a bit per possible
+// second byte (its low six bits) of the label characters mayHoldMetaKey
+// looks for.
+var metaKeySeconds = func() (t [6]uint64) {
+	for _, k := range []string{"更", "掲", "公", "作", "登", "ペ", "記"} {
+		t[k[0]-0xE3] |= 1 << (k[1] & 0x3F)
+	}
+	return t
+}()
 
 // maxMetaLine bounds the lines searched for a page number or a date:
 // "ページ番号:855-600-871 更新日:2021年2月2日（火曜日）" is short, and not
