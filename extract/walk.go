@@ -16,9 +16,9 @@ import (
 // records the blocks emitted while it was open, which gives the spans of
 // boilerplate, breadcrumb, contact and content containers.
 
-// frame is an open element during the walk.
+// frame is an open element during the walk. It holds no pointers, so
+// that keeping the stack costs the garbage collector nothing.
 type frame struct {
-	n                *html.Node
 	start            int
 	nonlink, linked  int
 	roles            role
@@ -133,7 +133,6 @@ func (p *page) release() {
 	clear(p.outlinks)
 	clear(p.lines)
 	clear(p.cells)
-	clear(p.frames[:cap(p.frames)])
 	clear(p.groups[:cap(p.groups)])
 	p.head, p.pageLinks = nil, nil
 	pages.Put(p)
@@ -195,7 +194,7 @@ func (w *walker) enter(n *html.Node) bool {
 		}
 		return false
 	case html.DocumentNode:
-		w.frames = append(w.frames, frame{n: n, start: len(w.blocks)})
+		w.frames = append(w.frames, frame{start: len(w.blocks)})
 		return true
 	case html.ElementNode:
 	default:
@@ -220,7 +219,7 @@ func (w *walker) enter(n *html.Node) bool {
 	if block {
 		w.openBlock(n)
 	}
-	f := frame{n: n, roles: roles, block: block, rank: -1}
+	f := frame{roles: roles, block: block, rank: -1}
 	switch a {
 	case atom.A:
 		w.link, w.linkHref = n, strings.TrimSpace(attr(n, "href"))
