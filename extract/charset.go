@@ -325,8 +325,19 @@ func convert(body []byte, name string) []byte {
 	return bytes.ToValidUTF8(out, []byte(string(utf8.RuneError)))
 }
 
+// hasJISEscape reports an ISO-2022-JP escape sequence (ESC $ B, ESC $ @,
+// ESC ( J), looking at each ESC byte once.
 func hasJISEscape(b []byte) bool {
-	return bytes.Contains(b, []byte("\x1b$B")) || bytes.Contains(b, []byte("\x1b$@")) || bytes.Contains(b, []byte("\x1b(J"))
+	for {
+		i := bytes.IndexByte(b, 0x1b)
+		if i < 0 {
+			return false
+		}
+		b = b[i+1:]
+		if bytes.HasPrefix(b, []byte("$B")) || bytes.HasPrefix(b, []byte("$@")) || bytes.HasPrefix(b, []byte("(J")) {
+			return true
+		}
+	}
 }
 
 func isASCII(b []byte) bool {

@@ -11,8 +11,12 @@ var (
 	contactLabel = regexp.MustCompile(`^(?:この(?:ページ|記事|情報|件)(?:に関する|について|についての|への|の)?)?(?:お問い?合わ?せ|問い?合わ?せ)(?:先|窓口)?(?:は|について)?[:：]?$`)
 	// A label, its separator, and a short note before the number:
 	// 電話：, TEL., 電話（代表）, 電話・ファクス：.
-	phoneLabel   = regexp.MustCompile(`(?i)(?:電話|tel|☎|℡)(?:番号)?(?:[・/／](?:ファクス|ファックス|fax))?` + sp + `*[:：.．]?` + sp + `*(?:[（(][^）)]{1,8}[）)]` + sp + `*)?`)
-	faxLabel     = regexp.MustCompile(`(?i)(?:ファクス|ファックス|ファクシミリ|fax)(?:番号)?` + sp + `*[:：.．]?` + sp + `*(?:[（(][^）)]{1,8}[）)]` + sp + `*)?`)
+	// (?i) matches tel and fax in any ASCII case and nothing else: no
+	// other letter folds to t, e, l, f, a or x.
+	phoneLabel = labelRegexp{regexp.MustCompile(`(?i)(?:電話|tel|☎|℡)(?:番号)?(?:[・/／](?:ファクス|ファックス|fax))?` + sp + `*[:：.．]?` + sp + `*(?:[（(][^）)]{1,8}[）)]` + sp + `*)?`),
+		[]string{"電話", "☎", "℡"}, []string{"tel"}}
+	faxLabel = labelRegexp{regexp.MustCompile(`(?i)(?:ファクス|ファックス|ファクシミリ|fax)(?:番号)?` + sp + `*[:：.．]?` + sp + `*(?:[（(][^）)]{1,8}[）)]` + sp + `*)?`),
+		[]string{"ファ"}, []string{"fax"}}
 	phoneNumber  = regexp.MustCompile(`^[0-9０-９][0-9０-９\-－‐ー−()（） ]{4,}[0-9０-９]`)
 	emailText    = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
 	formLinkText = regexp.MustCompile(`メール|フォーム|問い?合わ?せ|問合せ`)
@@ -131,13 +135,13 @@ func (a *analysis) contactLine(line string, strip []string) {
 	isData := false
 	// The regexps run only on lines that may hold what they look for.
 	digits := strings.ContainsAny(line, "0123456789０１２３４５６７８９")
-	if v := labelledIf(digits && mayHoldPhoneLabel(line), phoneLabel, line); v != "" {
+	if v := labelledIf(digits, phoneLabel, line); v != "" {
 		if c.Phone == "" {
 			c.Phone = v
 		}
 		isData = true
 	}
-	if v := labelledIf(digits && mayHoldFaxLabel(line), faxLabel, line); v != "" {
+	if v := labelledIf(digits, faxLabel, line); v != "" {
 		if c.Fax == "" {
 			c.Fax = v
 		}
@@ -164,34 +168,7 @@ func (a *analysis) contactLine(line string, strip []string) {
 	c.Department = line
 }
 
-// mayHoldPhoneLabel and mayHoldFaxLabel are cheap tests before the label
-// regexps: each label holds one of these words. (?i) matches tel and fax
-// in any ASCII case and nothing else: no other letter folds to t, e, l,
-// f, a or x.
-func mayHoldPhoneLabel(s string) bool {
-	return strings.Contains(s, "電話") || strings.Contains(s, "☎") || strings.Contains(s, "℡") || containsFoldASCII(s, "tel")
-}
-
-func mayHoldFaxLabel(s string) bool {
-	return strings.Contains(s, "ファ") || containsFoldASCII(s, "fax")
-}
-
-// containsFoldASCII reports whether s contains word, a lower-case ASCII
-// word, in any ASCII case.
-func containsFoldASCII(s, word string) bool {
-	for i := 0; i+len(word) <= len(s); i++ {
-		j := 0
-		for j < len(word) && s[i+j]|0x20 == word[j] {
-			j++
-		}
-		if j == len(word) {
-			return true
-		}
-	}
-	return false
-}
-
-func labelledIf(ok bool, label *regexp.Regexp, line string) string {
+func labelledIf(ok bool, label labelRegexp, line string) string {
 	if !ok {
 		return ""
 	}
@@ -207,7 +184,7 @@ func emailIn(line string) string {
 }
 
 // labelled returns the phone or fax number after label in line, or "".
-func labelled(label *regexp.Regexp, line string) string {
+func labelled(label labelRegexp, line string) string {
 	for _, loc := range label.FindAllStringIndex(line, 4) {
 		if n := phoneNumber.FindString(line[loc[1]:]); n != "" {
 			n = norm.NFKC.String(n)

@@ -46,21 +46,23 @@ func containsAny(s string, subs []string) bool {
 }
 
 var (
-	updatedLabel   = labelRegexp{regexp.MustCompile(`(?:最終更新日時?|更新日時?|最終更新)` + sp + `*[:：]?` + sp + `*`), []string{"最終更新", "更新"}}
-	publishedLabel = labelRegexp{regexp.MustCompile(`(?:掲載開始日|公開開始日|掲載日|公開日|作成日|登録日)` + sp + `*[:：]?` + sp + `*`), publishedKeys}
+	updatedLabel   = labelRegexp{regexp.MustCompile(`(?:最終更新日時?|更新日時?|最終更新)` + sp + `*[:：]?` + sp + `*`), []string{"最終更新", "更新"}, nil}
+	publishedLabel = labelRegexp{regexp.MustCompile(`(?:掲載開始日|公開開始日|掲載日|公開日|作成日|登録日)` + sp + `*[:：]?` + sp + `*`), publishedKeys, nil}
 	dateAtStart    = regexp.MustCompile(`^` + dateExpr)
 	parseWestern   = regexp.MustCompile(`^(\d{4})\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)
 	parseJapanese  = regexp.MustCompile(`^(令和|平成|昭和|大正|明治|[RHSTM])\s*(\d{1,2}|元)\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)
 )
 
 // labelRegexp is a regexp whose matches all start with one of a few
-// words (starts). Its searches begin where the first of those occurs,
-// which finds the same matches and spares the regexp engine a try at
-// every earlier position. (Such a regexp must not use ^, $ or \b, whose
-// meaning depends on where a search begins.)
+// words (starts, or foldStarts in any ASCII case). Its searches begin
+// where the first of those occurs, which finds the same matches and
+// spares the regexp engine a try at every earlier position. (Such a
+// regexp must not use ^, $ or \b, whose meaning depends on where a
+// search begins.)
 type labelRegexp struct {
 	*regexp.Regexp
-	starts []string
+	starts     []string
+	foldStarts []string // lower-case ASCII
 }
 
 // from returns where the first match in s may start, or -1 for none.
@@ -71,7 +73,27 @@ func (re labelRegexp) from(s string) int {
 			first = i
 		}
 	}
+	for _, w := range re.foldStarts {
+		if i := indexFoldASCII(s, w); i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+	}
 	return first
+}
+
+// indexFoldASCII returns the index of the first word in s, in any ASCII
+// case, or -1; word is lower-case ASCII letters.
+func indexFoldASCII(s, word string) int {
+	for i := 0; i+len(word) <= len(s); i++ {
+		j := 0
+		for j < len(word) && s[i+j]|0x20 == word[j] {
+			j++
+		}
+		if j == len(word) {
+			return i
+		}
+	}
+	return -1
 }
 
 func (re labelRegexp) FindStringIndex(s string) []int {
