@@ -136,6 +136,10 @@ type page struct {
 	cells    [][]string
 	frames   []frame
 	groups   []*html.Node
+
+	// Lists of the analysis after the walk, kept for reuse likewise.
+	cumText []int // cumText[i]: non-link text of blocks [0, i)
+	depth   []int // boilerplate nesting, as +1/-1 at span edges
 }
 
 func headingLevel(a atom.Atom) int {

@@ -7,6 +7,7 @@ import (
 	"hash"
 	"net/url"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -189,7 +190,9 @@ func caseless(s string) bool {
 // folded. Menus, scripts, attributes, timestamps outside the page's own
 // dates, and spacing do not enter it.
 func ContentHash(d *Document) string {
-	h := hasher{h: sha256.New()}
+	h := hashers.Get().(*hasher)
+	defer h.release()
+	h.h.Reset()
 	h.field("title", d.Title)
 	h.field("page_number", d.PageNumber)
 	h.date("updated", d.Updated, d.UpdatedRaw)
@@ -211,7 +214,20 @@ func ContentHash(d *Document) string {
 	h.field("fax", c.Fax)
 	h.field("email", c.Email)
 	h.raw("form", formPath(c.FormURL))
-	return "sha256:" + hex.EncodeToString(h.h.Sum(nil))
+	var sum [sha256.Size]byte
+	return "sha256:" + hex.EncodeToString(h.h.Sum(sum[:0]))
+}
+
+// hashers keeps hashers, with their digest and fold buffer, for reuse.
+var hashers = sync.Pool{New: func() any { return &hasher{h: sha256.New()} }}
+
+// release hands the hasher back for reuse, unless a huge field grew its
+// fold buffer past what is worth keeping.
+func (h *hasher) release() {
+	if cap(h.fold) > 64<<10 {
+		h.fold = nil
+	}
+	hashers.Put(h)
 }
 
 // hasher writes tagged, length-prefixed fields, so that no two different

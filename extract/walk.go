@@ -77,6 +77,8 @@ func walkPage(root *html.Node, sizeHint int) *page {
 		cells:    p.cells[:0],
 		frames:   p.frames[:0],
 		groups:   p.groups[:0],
+		cumText:  p.cumText,
+		depth:    p.depth,
 	}
 	w := &walker{page: p}
 	w.arena.Grow(sizeHint * 2 / 3)
