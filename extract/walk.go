@@ -400,7 +400,7 @@ func (w *walker) finishLine() {
 
 // text appends a text node with HTML white space collapsed.
 func (w *walker) text(s string) {
-	if len(s) < 300 && mayHoldMarker(s) {
+	if len(s) >= len("本文") && len(s) < 300 && mayHoldMarker(s) {
 		if k, ok := structuralMarker(s, 25); ok {
 			if k != 0 && !strings.HasPrefix(w.linkHref, "#") {
 				w.marker(k)
