@@ -56,8 +56,9 @@ func appendFold(dst []byte, s string) (_ []byte, ok bool) {
 		} else {
 			var r rune
 			if c&0xF0 == 0xE0 && i+2 < len(s) && isContinuation(s[i+1]) && isContinuation(s[i+2]) {
-				// Three bytes, decoded in line: kana and kanji, above
-				// U+3040, are kept when inert.
+				// Three bytes, decoded in line. Kana and kanji lie above
+				// U+3040, where no rune is white space or a variant:
+				// inert ones are kept as they are.
 				r, size = rune(c&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
 				if r >= 0x3040 && nfkcInert(r) {
 					i += 3
