@@ -125,6 +125,21 @@ type page struct {
 	head          *html.Node
 	jsonLD        []string // <script type="application/ld+json"> bodies
 	pageLinks     []Link   // every <a href>, in page order
+
+	// The walk's working lists. Blocks' lines, cells and links are slices
+	// of them; they stay with the page so that a reused page (see pages)
+	// brings their capacity along.
+	refs     []lineRef
+	links    []link
+	outlinks []link // every <a href> of the page, for Document.Links
+	lines    []string
+	cells    [][]string
+	frames   []frame
+	groups   []*html.Node
+
+	// Lists of the analysis after the walk, kept for reuse likewise.
+	cumText []int // cumText[i]: non-link text of blocks [0, i)
+	depth   []int // boilerplate nesting, as +1/-1 at span edges
 }
 
 func headingLevel(a atom.Atom) int {

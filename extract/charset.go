@@ -122,7 +122,9 @@ func metaCharset(body []byte) string {
 	if len(head) > metaScanLimit {
 		head = head[:metaScanLimit]
 	}
-	if i := bytes.Index(head, []byte("<?xml")); i >= 0 && i < 512 {
+	// An XML declaration counts only in the first 512 bytes: search
+	// no further than a declaration starting there can reach.
+	if i := bytes.Index(head[:min(len(head), 512+len("<?xml")-1)], []byte("<?xml")); i >= 0 {
 		if end := bytes.Index(head[i:], []byte("?>")); end > 0 {
 			if m := xmlEncoding.FindSubmatch(head[i : i+end]); m != nil {
 				return string(m[1])
@@ -323,8 +325,19 @@ func convert(body []byte, name string) []byte {
 	return bytes.ToValidUTF8(out, []byte(string(utf8.RuneError)))
 }
 
+// hasJISEscape reports an ISO-2022-JP escape sequence (ESC $ B, ESC $ @,
+// ESC ( J), looking at each ESC byte once.
 func hasJISEscape(b []byte) bool {
-	return bytes.Contains(b, []byte("\x1b$B")) || bytes.Contains(b, []byte("\x1b$@")) || bytes.Contains(b, []byte("\x1b(J"))
+	for {
+		i := bytes.IndexByte(b, 0x1b)
+		if i < 0 {
+			return false
+		}
+		b = b[i+1:]
+		if bytes.HasPrefix(b, []byte("$B")) || bytes.HasPrefix(b, []byte("$@")) || bytes.HasPrefix(b, []byte("(J")) {
+			return true
+		}
+	}
 }
 
 func isASCII(b []byte) bool {

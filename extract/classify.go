@@ -85,31 +85,35 @@ func (w *walker) classify(n *html.Node) role {
 }
 
 func classifyWords(v string, inSection, heading bool) role {
-	var r role
-	lv := strings.ToLower(v)
-	for _, c := range crumbClasses {
-		if strings.Contains(lv, c) {
-			return roleCrumb
-		}
+	if hasCrumbClass(v) {
+		return roleCrumb
 	}
 	if heading {
 		return 0 // <h1 id="page-header"> is the title, whatever its class says
 	}
+	var r role
 	var siteEnd, ofContent bool
-	eachWord(v, func(word string) {
+	var buf [32]byte
+	for rest := v; ; {
+		var word string
+		if word, rest = nextWord(rest); word == "" {
+			break
+		}
+		// Lower-cased in a stack buffer: no allocation per word.
+		w := string(lowerASCII(buf[:0], word))
 		switch {
-		case contactWord(word):
+		case contactWord(w):
 			r |= roleContact
-		case boilerWord(word):
+		case boilerWord(w):
 			r |= roleBoiler
-		case word == "header" || word == "footer" || word == "head" || word == "foot":
+		case w == "header" || w == "footer" || w == "head" || w == "foot":
 			siteEnd = true
-		case contentWord(word):
+		case contentWord(w):
 			ofContent = true
-		case len(word) > 3 && (strings.HasSuffix(word, "navi") || strings.HasSuffix(word, "nav") || strings.HasSuffix(word, "menu")):
+		case len(w) > 3 && (strings.HasSuffix(w, "navi") || strings.HasSuffix(w, "nav") || strings.HasSuffix(w, "menu")):
 			r |= roleBoiler
 		}
-	})
+	}
 	// "header" is the site's header, unless it is a section's own:
 	// inside <main>/<article>/<section>, or named for the content
 	// (content_header, article-footer, page-header).
@@ -117,6 +121,30 @@ func classifyWords(v string, inSection, heading bool) role {
 		r |= roleBoiler
 	}
 	return r
+}
+
+// hasCrumbClass reports an id or class list that names a breadcrumb
+// trail, in any case.
+func hasCrumbClass(v string) bool {
+	var buf [64]byte
+	var lv []byte
+	if len(v) <= len(buf) && isASCIIString(v) {
+		lv = lowerASCII(buf[:0], v)
+	} else {
+		lv = []byte(strings.ToLower(v)) // Unicode case rules, as for any value
+	}
+	// One pass: each crumb class starts with c, p or t.
+	for i, c := range lv {
+		if c != 'c' && c != 'p' && c != 't' {
+			continue
+		}
+		for _, cl := range crumbClasses {
+			if len(lv)-i >= len(cl) && string(lv[i:i+len(cl)]) == cl {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // contentWord reports id and class words that make a header or footer the
@@ -129,6 +157,8 @@ func contentWord(w string) bool {
 	return false
 }
 
+// crumbClasses are the id and class substrings of breadcrumb containers.
+// hasCrumbClass relies on their starting with c, p or t.
 var crumbClasses = []string{"crumb", "pankuzu", "topicpath", "topic-path", "topic_path"}
 
 // boilerWord reports id and class words of menus, sidebars and other
@@ -156,37 +186,19 @@ func contactWord(w string) bool {
 	return false
 }
 
-// eachWord calls fn with each lower-case word of an id or class list,
-// split at separators and camelCase humps: "tmp_section_related" → tmp,
-// section, related; "mainContents" → main, contents.
-func eachWord(v string, fn func(string)) {
+// nextWord returns the first word of an id or class list, as written,
+// and the rest of the list after it; word is "" when there is none.
+// Words are split at separators and camelCase humps: "tmp_section_related"
+// → tmp, section, related; "mainContents" → main, Contents.
+func nextWord(v string) (word, rest string) {
 	start := -1
 	prevLower := false
-	var buf [32]byte
-	emit := func(w string) {
-		if len(w) <= len(buf) {
-			// Lower-case into a stack buffer: no allocation per word.
-			for i := 0; i < len(w); i++ {
-				c := w[i]
-				if 'A' <= c && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				buf[i] = c
-			}
-			fn(string(buf[:len(w)]))
-			return
-		}
-		fn(strings.ToLower(w))
-	}
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		lower, upper, digit := 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9'
 		alnum := lower || upper || digit
-		if !alnum || (upper && prevLower) {
-			if start >= 0 {
-				emit(v[start:i])
-				start = -1
-			}
+		if start >= 0 && (!alnum || (upper && prevLower)) {
+			return v[start:i], v[i:]
 		}
 		if alnum && start < 0 {
 			start = i
@@ -194,8 +206,30 @@ func eachWord(v string, fn func(string)) {
 		prevLower = lower || digit
 	}
 	if start >= 0 {
-		emit(v[start:])
+		return v[start:], ""
 	}
+	return "", ""
+}
+
+// lowerASCII appends s to dst with ASCII letters lower-cased.
+func lowerASCII(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+func isASCIIString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // containerIDs are the ids of content containers Japanese CMSs use, best
@@ -207,8 +241,13 @@ var containerIDs = []string{
 }
 
 func containerRank(n *html.Node) int {
-	id := strings.ToLower(attr(n, "id"))
-	if id != "" {
+	if id := attr(n, "id"); id != "" {
+		var buf [32]byte
+		if len(id) <= len(buf) && isASCIIString(id) {
+			id = string(lowerASCII(buf[:0], id)) // on the stack
+		} else {
+			id = strings.ToLower(id)
+		}
 		for i, c := range containerIDs {
 			if id == c {
 				return i

@@ -11,8 +11,12 @@ var (
 	contactLabel = regexp.MustCompile(`^(?:この(?:ページ|記事|情報|件)(?:に関する|について|についての|への|の)?)?(?:お問い?合わ?せ|問い?合わ?せ)(?:先|窓口)?(?:は|について)?[:：]?$`)
 	// A label, its separator, and a short note before the number:
 	// 電話：, TEL., 電話（代表）, 電話・ファクス：.
-	phoneLabel   = regexp.MustCompile(`(?i)(?:電話|tel|☎|℡)(?:番号)?(?:[・/／](?:ファクス|ファックス|fax))?` + sp + `*[:：.．]?` + sp + `*(?:[（(][^）)]{1,8}[）)]` + sp + `*)?`)
-	faxLabel     = regexp.MustCompile(`(?i)(?:ファクス|ファックス|ファクシミリ|fax)(?:番号)?` + sp + `*[:：.．]?` + sp + `*(?:[（(][^）)]{1,8}[）)]` + sp + `*)?`)
+	// (?i) matches tel and fax in any ASCII case and nothing else: no
+	// other letter folds to t, e, l, f, a or x.
+	phoneLabel = labelRegexp{regexp.MustCompile(`(?i)(?:電話|tel|☎|℡)(?:番号)?(?:[・/／](?:ファクス|ファックス|fax))?` + sp + `*[:：.．]?` + sp + `*(?:[（(][^）)]{1,8}[）)]` + sp + `*)?`),
+		[]string{"電話", "☎", "℡"}, []string{"tel"}}
+	faxLabel = labelRegexp{regexp.MustCompile(`(?i)(?:ファクス|ファックス|ファクシミリ|fax)(?:番号)?` + sp + `*[:：.．]?` + sp + `*(?:[（(][^）)]{1,8}[）)]` + sp + `*)?`),
+		[]string{"ファ"}, []string{"fax"}}
 	phoneNumber  = regexp.MustCompile(`^[0-9０-９][0-9０-９\-－‐ー−()（） ]{4,}[0-9０-９]`)
 	emailText    = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
 	formLinkText = regexp.MustCompile(`メール|フォーム|問い?合わ?せ|問合せ`)
@@ -124,7 +128,8 @@ func isContactLabel(b *block) bool {
 
 func (a *analysis) contactLine(line string, strip []string) {
 	c := &a.doc.Contact
-	if contactLabel.MatchString(Fold(line)) {
+	// Every contact label holds 問.
+	if f := Fold(line); strings.Contains(f, "問") && contactLabel.MatchString(f) {
 		return
 	}
 	isData := false
@@ -163,7 +168,7 @@ func (a *analysis) contactLine(line string, strip []string) {
 	c.Department = line
 }
 
-func labelledIf(ok bool, label *regexp.Regexp, line string) string {
+func labelledIf(ok bool, label labelRegexp, line string) string {
 	if !ok {
 		return ""
 	}
@@ -179,7 +184,7 @@ func emailIn(line string) string {
 }
 
 // labelled returns the phone or fax number after label in line, or "".
-func labelled(label *regexp.Regexp, line string) string {
+func labelled(label labelRegexp, line string) string {
 	for _, loc := range label.FindAllStringIndex(line, 4) {
 		if n := phoneNumber.FindString(line[loc[1]:]); n != "" {
 			n = norm.NFKC.String(n)

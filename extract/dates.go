@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -45,12 +46,108 @@ func containsAny(s string, subs []string) bool {
 }
 
 var (
-	updatedLabel   = regexp.MustCompile(`(?:最終更新日時?|更新日時?|最終更新)` + sp + `*[:：]?` + sp + `*`)
-	publishedLabel = regexp.MustCompile(`(?:掲載開始日|公開開始日|掲載日|公開日|作成日|登録日)` + sp + `*[:：]?` + sp + `*`)
+	updatedLabel   = labelRegexp{regexp.MustCompile(`(?:最終更新日時?|更新日時?|最終更新)` + sp + `*[:：]?` + sp + `*`), []string{"最終更新", "更新"}, nil}
+	publishedLabel = labelRegexp{regexp.MustCompile(`(?:掲載開始日|公開開始日|掲載日|公開日|作成日|登録日)` + sp + `*[:：]?` + sp + `*`), publishedKeys, nil}
 	dateAtStart    = regexp.MustCompile(`^` + dateExpr)
 	parseWestern   = regexp.MustCompile(`^(\d{4})\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)
 	parseJapanese  = regexp.MustCompile(`^(令和|平成|昭和|大正|明治|[RHSTM])\s*(\d{1,2}|元)\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)
 )
+
+// labelRegexp is a regexp whose matches all start with one of a few
+// words (starts, or foldStarts in any ASCII case). Its searches begin
+// where the first of those occurs, which finds the same matches and
+// spares the regexp engine a try at every earlier position. (Such a
+// regexp must not use ^, $ or \b, whose meaning depends on where a
+// search begins.)
+type labelRegexp struct {
+	*regexp.Regexp
+	starts     []string
+	foldStarts []string // lower-case ASCII
+}
+
+// from returns where the first match in s may start, or -1 for none.
+func (re labelRegexp) from(s string) int {
+	first := -1
+	for _, w := range re.starts {
+		if i := strings.Index(s, w); i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	for _, w := range re.foldStarts {
+		if i := indexFoldASCII(s, w); i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	return first
+}
+
+// indexFoldASCII returns the index of the first word in s, in any ASCII
+// case, or -1; word is lower-case ASCII letters.
+func indexFoldASCII(s, word string) int {
+	for i := 0; i+len(word) <= len(s); i++ {
+		j := 0
+		for j < len(word) && s[i+j]|0x20 == word[j] {
+			j++
+		}
+		if j == len(word) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (re labelRegexp) FindStringIndex(s string) []int {
+	k := re.from(s)
+	if k < 0 {
+		return nil
+	}
+	loc := re.Regexp.FindStringIndex(s[k:])
+	if loc != nil {
+		loc[0], loc[1] = loc[0]+k, loc[1]+k
+	}
+	return loc
+}
+
+func (re labelRegexp) FindAllStringIndex(s string, n int) [][]int {
+	k := re.from(s)
+	if k < 0 {
+		return nil
+	}
+	locs := re.Regexp.FindAllStringIndex(s[k:], n)
+	for _, loc := range locs {
+		loc[0], loc[1] = loc[0]+k, loc[1]+k
+	}
+	return locs
+}
+
+func (re labelRegexp) FindStringSubmatch(s string) []string {
+	k := re.from(s)
+	if k < 0 {
+		return nil
+	}
+	return re.Regexp.FindStringSubmatch(s[k:])
+}
+
+func (re labelRegexp) ReplaceAllString(s, repl string) string {
+	k := re.from(s)
+	if k < 0 {
+		return s
+	}
+	return s[:k] + re.Regexp.ReplaceAllString(s[k:], repl)
+}
+
+// dateAt returns the date s starts with, as written, or "". A date starts
+// with a digit or an era name: other text skips the regexp.
+func dateAt(s string) string {
+	r, _ := utf8.DecodeRuneInString(s)
+	switch {
+	case '0' <= r && r <= '9', '０' <= r && r <= '９':
+	case strings.ContainsRune("令平昭大明㋿㍻㍼㍽㍾RHSTMＲＨＳＴＭ", r):
+	default:
+		return ""
+	}
+	return dateAtStart.FindString(s)
+}
 
 type era struct {
 	name  string
@@ -124,7 +221,7 @@ type foundDate struct {
 // findLabelledDate returns the first date that follows label, in the
 // order the lines are given. A label on its own line or cell (<dt>更新日</dt>
 // <dd>2021年2月2日</dd>) takes its date from the next line.
-func findLabelledDate(label *regexp.Regexp, keys []string, lines []blockLine) (foundDate, bool) {
+func findLabelledDate(label labelRegexp, keys []string, lines []blockLine) (foundDate, bool) {
 	for _, l := range lines {
 		if !containsAny(l.text, keys) {
 			continue // cheap test first: regexps on every line cost more than parsing
@@ -136,7 +233,7 @@ func findLabelledDate(label *regexp.Regexp, keys []string, lines []blockLine) (f
 				rest = l.next.text
 				at = append(at, *l.next)
 			}
-			raw := dateAtStart.FindString(rest)
+			raw := dateAt(rest)
 			if raw == "" {
 				continue
 			}

@@ -36,6 +36,7 @@ func Extract(body []byte, pageURL, contentType string) (*Document, error) {
 	base, _ := url.Parse(pageURL)
 	a := &analysis{page: walkPage(root, len(dec.text)), doc: doc, base: base}
 	a.run()
+	a.release()
 	return doc, nil
 }
 
@@ -80,15 +81,15 @@ type analysis struct {
 	*page
 	doc     *Document
 	base    *url.URL
-	content span  // blocks of the main content
-	cumText []int // cumText[i]: non-link text of blocks [0, i)
+	content span // blocks of the main content
 }
 
 // regions decides which blocks are main content and which are boilerplate.
 // Content markers win; then the best-known content container; then the
 // element with the densest non-link text.
 func (a *analysis) regions() {
-	a.cumText = make([]int, len(a.blocks)+1)
+	a.cumText = reuse(a.cumText, len(a.blocks)+1)[:len(a.blocks)+1]
+	a.cumText[0] = 0
 	for i := range a.blocks {
 		a.cumText[i+1] = a.cumText[i] + a.blocks[i].textLen - a.blocks[i].linkLen
 	}
@@ -108,7 +109,9 @@ func (a *analysis) regions() {
 	// or holds most of its text (<div id="print_area">) is a wrapper, not
 	// boilerplate.
 	contentText := a.textIn(a.content)
-	depth := make([]int, len(a.blocks)+1)
+	a.depth = reuse(a.depth, len(a.blocks)+1)[:len(a.blocks)+1]
+	depth := a.depth
+	clear(depth)
 	for _, s := range a.boiler {
 		inside := span{max(s.start, a.content.start), min(s.end, a.content.end)}
 		if s.contains(a.content) || (inside.start < inside.end && 2*a.textIn(inside) > contentText) {

@@ -88,7 +88,7 @@ func (a *analysis) findBreadcrumbs() {
 	if items == nil || found {
 		for i := range a.blocks {
 			b := &a.blocks[i]
-			if b.kind == headingBlock || i+1 == len(a.blocks) || !crumbLabel.MatchString(b.text()) {
+			if b.kind == headingBlock || i+1 == len(a.blocks) || !isCrumbLabel(b) {
 				continue
 			}
 			// The label, and the items of the list that follows it.
@@ -114,7 +114,11 @@ func (a *analysis) findBreadcrumbs() {
 			if b.kind != paraBlock || len(b.lines()) != 1 || b.used {
 				continue
 			}
-			parts := crumbSplitter.Split(b.text(), -1)
+			t := b.text()
+			if !strings.ContainsAny(t, crumbSeparators) {
+				continue // one part: no trail
+			}
+			parts := crumbSplitter.Split(t, -1)
 			if len(parts) < 2 || (len(parts) == 2 || i >= a.content.start) && !homeCrumb.MatchString(parts[0]) {
 				continue // inside the content, a trail starts at the top page
 			}
@@ -130,6 +134,27 @@ func (a *analysis) findBreadcrumbs() {
 	a.doc.Breadcrumbs = items
 }
 
+// crumbSeparators holds the first character of every crumbSplitter match.
+const crumbSeparators = ">＞›»≫&"
+
+// mayBeCrumbLabel is a cheap test before crumbLabel and crumbPrefix: both
+// match only text that starts with one of these.
+func mayBeCrumbLabel(s string) bool {
+	return strings.HasPrefix(s, "現在") || strings.HasPrefix(s, "ここは") || strings.HasPrefix(s, "パンくず")
+}
+
+// isCrumbLabel reports a block that reads 現在のページ or the like. A
+// block's text starts with its first line: when that line is as long as
+// the prefixes, it decides without the joined text.
+func isCrumbLabel(b *block) bool {
+	if lines := b.lines(); b.kind != rowBlock && len(lines) > 0 {
+		if first := lines[0]; len(first) >= len("パンくず") && !mayBeCrumbLabel(first) {
+			return false
+		}
+	}
+	return crumbLabel.MatchString(b.text())
+}
+
 // crumbsFrom reads breadcrumb items from blocks [start, end) and marks them
 // used: list items one each, other text split at separators, labels
 // dropped.
@@ -139,12 +164,15 @@ func (a *analysis) crumbsFrom(start, end int) []string {
 		b := &a.blocks[i]
 		b.used = true
 		parts := []string{b.text()}
-		if b.kind != itemBlock && strings.ContainsAny(parts[0], ">＞›»≫&") {
+		if b.kind != itemBlock && strings.ContainsAny(parts[0], crumbSeparators) {
 			parts = crumbSplitter.Split(parts[0], -1)
 		}
 		for _, p := range parts {
-			p = strings.TrimFunc(crumbPrefix.ReplaceAllString(p, ""), isBlank)
-			if p == "" || crumbLabel.MatchString(p) {
+			if mayBeCrumbLabel(p) {
+				p = crumbPrefix.ReplaceAllString(p, "")
+			}
+			p = trimBlank(p)
+			if p == "" || mayBeCrumbLabel(p) && crumbLabel.MatchString(p) {
 				continue
 			}
 			items = append(items, p)
@@ -221,7 +249,7 @@ func breadcrumbList(v any) []string {
 
 var pageNumberKeys = []string{"ページ", "記事"}
 
-var pageNumberRe = regexp.MustCompile(`(?:ページ番号|ページID|ページＩＤ|記事番号|記事ID|記事ＩＤ)` + sp + `*[:：]?` + sp + `*([0-9０-９A-Za-zＡ-Ｚａ-ｚ][0-9０-９A-Za-zＡ-Ｚａ-ｚ\-－‐−ー]*)`)
+var pageNumberRe = labelRegexp{regexp.MustCompile(`(?:ページ番号|ページID|ページＩＤ|記事番号|記事ID|記事ＩＤ)` + sp + `*[:：]?` + sp + `*([0-9０-９A-Za-zＡ-Ｚａ-ｚ][0-9０-９A-Za-zＡ-Ｚａ-ｚ\-－‐−ー]*)`), pageNumberKeys, nil}
 
 // findPageNumberAndDates reads the page number and the labelled update and
 // publication dates. They are searched outside menus first, in document
@@ -264,7 +292,7 @@ func (a *analysis) findPageNumberAndDates() {
 		return false
 	})
 	for _, f := range []struct {
-		label    *regexp.Regexp
+		label    labelRegexp
 		keys     []string
 		name     string
 		iso, raw *string
@@ -335,18 +363,41 @@ func (a *analysis) metaCandidates(boiler bool) []blockLine {
 
 // mayHoldMetaKey is a one-pass test before containsAny(s, metaKeys): does
 // s hold the first character of any label (更, 掲, 公, 作, 登, ペ, 記)?
+// Their first bytes are E3–E8; metaKeySeconds says which second bytes
+// can follow, so most characters are passed over after two bytes.
 func mayHoldMetaKey(s string) bool {
-	for i := 0; i+2 < len(s); i++ {
-		if s[i] < 0xE3 || s[i] > 0xE8 {
+	for i := 0; i+2 < len(s); {
+		c := s[i]
+		if c < 0xE3 || c > 0xE8 {
+			i++
 			continue
 		}
-		switch s[i : i+3] {
-		case "更", "掲", "公", "作", "登", "ペ", "記":
-			return true
+		c1 := s[i+1]
+		if metaKeySeconds[c-0xE3]>>(c1&0x3F)&1 != 0 {
+			switch s[i : i+3] {
+			case "更", "掲", "公", "作", "登", "ペ", "記":
+				return true
+			}
+		}
+		// No label starts inside a three-byte character: skip it whole.
+		if isContinuation(c1) && isContinuation(s[i+2]) {
+			i += 3
+		} else {
+			i++
 		}
 	}
 	return false
 }
+
+// metaKeySeconds holds, for each first byte E3–E8, a bit per possible
+// second byte (its low six bits) of the label characters mayHoldMetaKey
+// looks for.
+var metaKeySeconds = func() (t [6]uint64) {
+	for _, k := range []string{"更", "掲", "公", "作", "登", "ペ", "記"} {
+		t[k[0]-0xE3] |= 1 << (k[1] & 0x3F)
+	}
+	return t
+}()
 
 // maxMetaLine bounds the lines searched for a page number or a date:
 // "ページ番号:855-600-871 更新日:2021年2月2日（火曜日）" is short, and not
@@ -410,18 +461,18 @@ func (a *analysis) dropMetaLines(meta []blockLine) {
 // dates, or a date on its own.
 func metaOnly(line string) bool {
 	rest := pageNumberRe.ReplaceAllString(line, "")
-	for _, re := range []*regexp.Regexp{updatedLabel, publishedLabel} {
+	for _, re := range []labelRegexp{updatedLabel, publishedLabel} {
 		for {
 			loc := re.FindStringIndex(rest)
 			if loc == nil {
 				break
 			}
-			d := dateAtStart.FindString(rest[loc[1]:])
+			d := dateAt(rest[loc[1]:])
 			rest = rest[:loc[0]] + " " + rest[loc[1]+len(d):]
 		}
 	}
 	rest = strings.TrimFunc(rest, isBlank)
-	rest = rest[len(dateAtStart.FindString(rest)):]
+	rest = rest[len(dateAt(rest)):]
 	return metaLeftover.MatchString(rest)
 }
 func (a *analysis) warn(format string, args ...any) {

@@ -7,6 +7,7 @@ import (
 	"hash"
 	"net/url"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -23,6 +24,9 @@ func Fold(s string) string {
 		return s
 	}
 	if !inert {
+		if f, ok := appendFold(make([]byte, 0, len(s)), s); ok {
+			return string(f) // ideographic spaces, no other change
+		}
 		s = norm.NFKC.String(s)
 	}
 	return strings.Map(func(r rune) rune {
@@ -32,6 +36,59 @@ func Fold(s string) string {
 		return variant(r)
 	}, s)
 }
+
+// appendFold appends Fold(s) to dst for the common text: valid UTF-8 made
+// of white space, ASCII and NFKC-inert runes that variant leaves alone.
+// Folding such text only drops its white space: NFKC turns some spaces
+// (U+3000, U+00A0) into U+0020, which is dropped too, and no rune can
+// combine with a space or an inert rune after it. ok is false for any
+// other s (dst is then to be ignored): Fold itself handles those.
+func appendFold(dst []byte, s string) (_ []byte, ok bool) {
+	run := 0 // s[run:i] is to be copied
+	for i := 0; i < len(s); {
+		c := s[i]
+		size := 1
+		if c < utf8.RuneSelf {
+			if !asciiSpace[c] {
+				i++
+				continue
+			}
+		} else {
+			var r rune
+			if c&0xF0 == 0xE0 && i+2 < len(s) && isContinuation(s[i+1]) && isContinuation(s[i+2]) {
+				// Three bytes, decoded in line. Kana and kanji lie above
+				// U+3040, where no rune is white space or a variant:
+				// inert ones are kept as they are.
+				r, size = rune(c&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
+				if r >= 0x3040 && nfkcInert(r) {
+					i += 3
+					continue
+				}
+				if r < 0x800 {
+					return dst, false // overlong: not UTF-8
+				}
+			} else if r, size = utf8.DecodeRuneInString(s[i:]); r == utf8.RuneError && size == 1 {
+				return dst, false
+			}
+			// Surrogates are not inert: no need to tell them apart.
+			if !unicode.IsSpace(r) {
+				if !nfkcInert(r) || variant(r) != r {
+					return dst, false
+				}
+				i += size
+				continue
+			}
+		}
+		// s[i:i+size] is white space: drop it.
+		dst = append(dst, s[run:i]...)
+		i += size
+		run = i
+	}
+	return append(dst, s[run:]...), true
+}
+
+// asciiSpace marks the ASCII bytes unicode.IsSpace reports.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // variant maps characters that the same Japanese text is written with
 // depending on the encoding it passed through (Shift_JIS read as CP932 or
@@ -99,10 +156,34 @@ func nfkcInert(r rune) bool {
 // across municipalities: the folded text, lower-cased, without trailing
 // punctuation (教えてください。 and 教えてください are one question).
 func QuestionKey(q string) string {
-	k := strings.ToLower(Fold(q))
+	k := Fold(q)
+	if !caseless(k) {
+		k = strings.ToLower(k)
+	}
 	return strings.TrimRightFunc(k, func(r rune) bool {
 		return unicode.IsPunct(r) || unicode.IsSymbol(r)
 	})
+}
+
+// caseless reports valid UTF-8 that strings.ToLower leaves as it is:
+// ASCII without capitals, and runes of U+3000–U+9FFF (CJK punctuation,
+// kana, kanji), none of which has a lower case.
+func caseless(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c < utf8.RuneSelf:
+			if 'A' <= c && c <= 'Z' {
+				return false
+			}
+			i++
+		case c >= 0xE3 && c <= 0xE9 && i+2 < len(s) && isContinuation(s[i+1]) && isContinuation(s[i+2]):
+			i += 3
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // ContentHash is the hash of a Document's meaningful content: title, page
@@ -110,7 +191,9 @@ func QuestionKey(q string) string {
 // folded. Menus, scripts, attributes, timestamps outside the page's own
 // dates, and spacing do not enter it.
 func ContentHash(d *Document) string {
-	h := hasher{h: sha256.New()}
+	h := hashers.Get().(*hasher)
+	defer h.release()
+	h.h.Reset()
 	h.field("title", d.Title)
 	h.field("page_number", d.PageNumber)
 	h.date("updated", d.Updated, d.UpdatedRaw)
@@ -132,15 +215,30 @@ func ContentHash(d *Document) string {
 	h.field("fax", c.Fax)
 	h.field("email", c.Email)
 	h.raw("form", formPath(c.FormURL))
-	return "sha256:" + hex.EncodeToString(h.h.Sum(nil))
+	var sum [sha256.Size]byte
+	return "sha256:" + hex.EncodeToString(h.h.Sum(sum[:0]))
+}
+
+// hashers keeps hashers, with their digest and fold buffer, for reuse.
+var hashers = sync.Pool{New: func() any { return &hasher{h: sha256.New()} }}
+
+// release hands the hasher back for reuse, unless a huge field grew its
+// fold buffer past what is worth keeping.
+func (h *hasher) release() {
+	if cap(h.fold) > 64<<10 {
+		h.fold = nil
+	}
+	hashers.Put(h)
 }
 
 // hasher writes tagged, length-prefixed fields, so that no two different
 // structures hash the same bytes. Strings go through a fixed buffer
-// rather than a []byte conversion each.
+// rather than a []byte conversion each, folded texts through a reused
+// one.
 type hasher struct {
-	h   hash.Hash
-	buf [512]byte
+	h    hash.Hash
+	buf  [512]byte
+	fold []byte
 }
 
 func (h *hasher) raw(tag, v string) {
@@ -157,7 +255,23 @@ func (h *hasher) raw(tag, v string) {
 	}
 }
 
-func (h *hasher) field(tag, v string) { h.raw(tag, Fold(v)) }
+func (h *hasher) field(tag, v string) { h.folded(tag, v, false) }
+
+// folded hashes Fold(v) under tag, unless it is empty and skipEmpty.
+func (h *hasher) folded(tag, v string, skipEmpty bool) {
+	f, ok := appendFold(h.fold[:0], v)
+	if !ok {
+		f = append(f[:0], Fold(v)...)
+	}
+	h.fold = f
+	if len(f) == 0 && skipEmpty {
+		return
+	}
+	n := copy(h.buf[:], tag)
+	n += binary.PutUvarint(h.buf[n:], uint64(len(f)))
+	h.h.Write(h.buf[:n])
+	h.h.Write(f)
+}
 
 // date hashes a date as YYYY-MM-DD, or, when it could not be read
 // (2021年2月30日), as written, so that editing it still counts.
@@ -183,9 +297,7 @@ func formPath(u string) string {
 // paragraphs are not content.
 func (h *hasher) fields(tag string, vs []string) {
 	for _, v := range vs {
-		if f := Fold(v); f != "" {
-			h.raw(tag, f)
-		}
+		h.folded(tag, v, true)
 	}
 	h.raw("end", tag)
 }
@@ -198,6 +310,69 @@ func isHTMLSpace(r rune) bool {
 // isBlank reports characters trimmed from the ends of a display line: HTML
 // white space plus the ideographic space often used for indentation.
 func isBlank(r rune) bool { return isHTMLSpace(r) || r == '\u3000' || unicode.IsSpace(r) }
+
+// trimBlank is strings.TrimFunc(s, isBlank), cheap for Japanese text: most
+// runes are told apart from the blank ones by their first or last bytes.
+func trimBlank(s string) string { return trimRightBlank(trimLeftBlank(s)) }
+
+// trimLeftBlank is strings.TrimLeftFunc(s, isBlank). Blank runes past
+// ASCII are U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000; in UTF-8
+// they start with 0xC2, 0xE1, 0xE2 or 0xE3 (U+3000 is E3 80 80).
+func trimLeftBlank(s string) string {
+	for len(s) > 0 {
+		c := s[0]
+		switch {
+		case c < utf8.RuneSelf:
+			if !isBlank(rune(c)) {
+				return s
+			}
+			s = s[1:]
+			continue
+		case c == 0xE3:
+			if len(s) < 3 || s[1] != 0x80 || s[2] != 0x80 {
+				return s // kana, CJK punctuation other than U+3000
+			}
+		case c != 0xC2 && c != 0xE1 && c != 0xE2:
+			return s
+		}
+		r, n := utf8.DecodeRuneInString(s)
+		if !isBlank(r) {
+			return s
+		}
+		s = s[n:]
+	}
+	return s
+}
+
+// trimRightBlank is strings.TrimRightFunc(s, isBlank). A string ending in
+// a three-byte sequence led by 0xE4–0xEF (kanji and the rest of U+4000–
+// U+FFFF), or by 0xE3 other than U+3000 (kana), does not end in a blank.
+func trimRightBlank(s string) string {
+	for len(s) > 0 {
+		n := len(s)
+		c := s[n-1]
+		if c < utf8.RuneSelf {
+			if !isBlank(rune(c)) {
+				return s
+			}
+			s = s[:n-1]
+			continue
+		}
+		if n >= 3 && isContinuation(c) && isContinuation(s[n-2]) {
+			if lead := s[n-3]; lead >= 0xE4 && lead <= 0xEF || lead == 0xE3 && (s[n-2] != 0x80 || c != 0x80) {
+				return s
+			}
+		}
+		r, size := utf8.DecodeLastRuneInString(s)
+		if !isBlank(r) {
+			return s
+		}
+		s = s[:n-size]
+	}
+	return s
+}
+
+func isContinuation(c byte) bool { return c&0xC0 == 0x80 }
 
 // joinLines joins the lines of a heading or cell into one: with nothing
 // between two Japanese characters, with a space where Latin text meets.

@@ -8,14 +8,15 @@ import (
 )
 
 // The stage benchmarks split BenchmarkExtract: decoding, the DOM walk, and
-// the walk with the analysis after it.
+// the walk with the analysis after it. Like Extract, they hand each walked
+// page back for reuse.
 
 func BenchmarkStageWalk(b *testing.B) {
 	body := nerima(b)
 	root, _ := html.Parse(bytes.NewReader(body))
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		walkPage(root, len(body))
+		walkPage(root, len(body)).release()
 	}
 }
 
@@ -34,5 +35,6 @@ func BenchmarkStageAnalysis(b *testing.B) {
 	for b.Loop() {
 		a := &analysis{page: walkPage(root, len(body)), doc: &Document{}}
 		a.run()
+		a.release()
 	}
 }

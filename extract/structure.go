@@ -25,7 +25,49 @@ var (
 // tables and lists.
 var questionWords = []string{"？", "?", "ください", "下さい", "ですか", "ますか", "でしょうか", "お願いします", "教えて", "聞かせて", "なぜ", "どんな", "どのよう", "どう", "何", "きっかけ", "理由", "志望動機", "やりがい", "メッセージ", "仕事内容", "担当業務", "スケジュール", "休日", "魅力", "苦労", "今後", "目標", "抱負", "印象", "雰囲気", "キャリア", "両立", "エピソード", "思い出", "アドバイス", "学生時代", "大変"}
 
-func questionLike(s string) bool { return containsAny(s, questionWords) }
+func questionLike(s string) bool { return questionWordSet.in(s) }
+
+var questionWordSet = newWordSet(questionWords)
+
+// wordSet answers containsAny(s, words) in one pass over s: a bitmap of
+// the words' first runes picks the places worth comparing, instead of a
+// search per word. Built once; read-only afterwards.
+type wordSet struct {
+	first   [1024]uint64 // bit r%64 of word r/64: some word starts with rune r
+	byFirst map[rune][]string
+}
+
+// newWordSet makes the set of words, which must be non-empty and start
+// with a rune of the Basic Multilingual Plane.
+func newWordSet(words []string) *wordSet {
+	ws := &wordSet{byFirst: map[rune][]string{}}
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		if w == "" || r > 0xFFFF {
+			panic("extract: word set needs words starting in the BMP: " + w)
+		}
+		ws.first[r>>6] |= 1 << (r & 63)
+		ws.byFirst[r] = append(ws.byFirst[r], w)
+	}
+	return ws
+}
+
+// in reports whether s contains any of the words. Every occurrence of a
+// word starts where a rune does, invalid bytes (decoded one at a time)
+// included, so looking there finds them all.
+func (ws *wordSet) in(s string) bool {
+	for i, r := range s {
+		if r > 0xFFFF || ws.first[r>>6]&(1<<(r&63)) == 0 {
+			continue
+		}
+		for _, w := range ws.byFirst[r] {
+			if strings.HasPrefix(s[i:], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // buildSections turns the content blocks into sections and Q&A.
 //

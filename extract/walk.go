@@ -3,6 +3,7 @@ package extract
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -15,9 +16,9 @@ import (
 // records the blocks emitted while it was open, which gives the spans of
 // boilerplate, breadcrumb, contact and content containers.
 
-// frame is an open element during the walk.
+// frame is an open element during the walk. It holds no pointers, so
+// that keeping the stack costs the garbage collector nothing.
 type frame struct {
-	n                *html.Node
 	start            int
 	nonlink, linked  int
 	roles            role
@@ -27,41 +28,59 @@ type frame struct {
 }
 
 type walker struct {
-	page
+	*page
 	cur   block
 	owner *html.Node // the element that owns cur; nil for loose text
 	// arena holds the text of every line, back to back. Lines are slices
-	// of its one string, made at the end without a copy; refs and links
-	// hold the lines and links of all blocks, in order.
+	// of its one string, made at the end without a copy; the page's refs
+	// and links hold the lines and links of all blocks, in order.
 	arena        strings.Builder
-	refs         []lineRef
-	links        []link
-	outlinks     []link // every <a href> of the page, for Document.Links
-	lineFirst    int    // where the current line's text starts in arena; -1 before any
-	lineEnd      int    // where it ends, blanks at the end excluded
+	lineFirst    int // where the current line's text starts in arena; -1 before any
+	lineEnd      int // where it ends, blanks at the end excluded
 	pendingSpace bool
 	link         *html.Node
 	linkHref     string
 	linkStart    int
-	groups       []*html.Node
 	dataTable    *html.Node
 	sectioning   int // open <main>, <article>, <section>, <aside>, <nav>
-	frames       []frame
 	nonlink      int
 	linked       int
 	bestScore    int
 }
 
+// pages keeps walked pages for reuse, so that the block, line and link
+// lists of one extraction serve the next instead of becoming garbage.
+// Extract hands its page back (release) once the Document is built:
+// a Document holds strings and lists of its own, nothing of the page's.
+var pages = sync.Pool{New: func() any { return new(page) }}
+
+// maxPooledBlocks bounds the pages kept for reuse: the lists of a huge
+// page are left to the garbage collector.
+const maxPooledBlocks = 1 << 14
+
 // walkPage reads the tree under root into blocks. sizeHint, the page's
-// size in bytes, presizes the block list.
+// size in bytes, presizes the lists.
 func walkPage(root *html.Node, sizeHint int) *page {
-	w := &walker{}
+	p := pages.Get().(*page)
 	// Municipal pages run about one block and one link per 200 bytes,
 	// and their text to some 60% of their bytes.
-	w.blocks = make([]block, 0, sizeHint/160+16)
-	w.links = make([]link, 0, sizeHint/160+16)
-	w.outlinks = make([]link, 0, sizeHint/160+16)
-	w.refs = make([]lineRef, 0, sizeHint/100+16)
+	*p = page{
+		blocks:   reuse(p.blocks, sizeHint/160+16),
+		boiler:   p.boiler[:0],
+		crumbs:   p.crumbs[:0],
+		contacts: p.contacts[:0],
+		jsonLD:   p.jsonLD[:0],
+		refs:     reuse(p.refs, sizeHint/100+16),
+		links:    reuse(p.links, sizeHint/160+16),
+		outlinks: reuse(p.outlinks, sizeHint/160+16),
+		lines:    p.lines[:0],
+		cells:    p.cells[:0],
+		frames:   p.frames[:0],
+		groups:   p.groups[:0],
+		cumText:  p.cumText,
+		depth:    p.depth,
+	}
+	w := &walker{page: p}
 	w.arena.Grow(sizeHint * 2 / 3)
 	w.lineFirst = -1
 	w.marks = span{-1, -1}
@@ -92,7 +111,33 @@ func walkPage(root *html.Node, sizeHint int) *page {
 	}
 	w.totalText = w.nonlink
 	w.materialize()
-	return &w.page
+	return p
+}
+
+// reuse returns s emptied, with room for n elements.
+func reuse[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, 0, n)
+	}
+	return s[:0]
+}
+
+// release hands the page back for reuse by another extraction. Nothing
+// may use the page or its blocks afterwards. The lists are cleared so
+// that a pooled page does not keep a DOM or a page's text alive.
+func (p *page) release() {
+	if cap(p.blocks) > maxPooledBlocks || cap(p.refs) > 2*maxPooledBlocks {
+		return
+	}
+	clear(p.blocks)
+	clear(p.jsonLD)
+	clear(p.links[:cap(p.links)])
+	clear(p.outlinks)
+	clear(p.lines)
+	clear(p.cells)
+	clear(p.groups[:cap(p.groups)])
+	p.head, p.pageLinks = nil, nil
+	pages.Put(p)
 }
 
 // materialize turns the arena into one string and the line references of
@@ -103,19 +148,24 @@ func (w *walker) materialize() {
 	for i := range w.blocks {
 		ncells += w.blocks[i].ncells
 	}
-	lines := make([]string, len(w.refs))
+	w.lines = reuse(w.lines, len(w.refs))[:len(w.refs)]
+	lines := w.lines
 	for i, r := range w.refs {
 		lines[i] = text[r.start:r.end]
 	}
 	for i := range w.links {
 		l := &w.links[i]
-		l.text = strings.TrimFunc(text[l.start:l.end], isBlank)
+		l.text = trimBlank(text[l.start:l.end])
 	}
 	w.pageLinks = make([]Link, len(w.outlinks))
 	for i, l := range w.outlinks {
-		w.pageLinks[i] = Link{Href: l.href, Text: strings.TrimFunc(text[l.start:l.end], isBlank)}
+		w.pageLinks[i] = Link{Href: l.href, Text: trimBlank(text[l.start:l.end])}
 	}
-	cells := make([][]string, ncells)
+	// A cell without text keeps a nil line list: clear what a previous
+	// page left.
+	w.cells = reuse(w.cells, ncells)[:ncells]
+	clear(w.cells)
+	cells := w.cells
 	for i := range w.blocks {
 		b := &w.blocks[i]
 		refEnd, linkEnd := len(w.refs), len(w.links)
@@ -146,7 +196,7 @@ func (w *walker) enter(n *html.Node) bool {
 		}
 		return false
 	case html.DocumentNode:
-		w.frames = append(w.frames, frame{n: n, start: len(w.blocks)})
+		w.frames = append(w.frames, frame{start: len(w.blocks)})
 		return true
 	case html.ElementNode:
 	default:
@@ -171,7 +221,7 @@ func (w *walker) enter(n *html.Node) bool {
 	if block {
 		w.openBlock(n)
 	}
-	f := frame{n: n, roles: roles, block: block, rank: -1}
+	f := frame{roles: roles, block: block, rank: -1}
 	switch a {
 	case atom.A:
 		w.link, w.linkHref = n, strings.TrimSpace(attr(n, "href"))
@@ -350,7 +400,7 @@ func (w *walker) finishLine() {
 
 // text appends a text node with HTML white space collapsed.
 func (w *walker) text(s string) {
-	if len(s) < 300 && (strings.Contains(s, "ここ") || strings.Contains(s, "本文")) {
+	if len(s) >= len("本文") && len(s) < 300 && mayHoldMarker(s) {
 		if k, ok := structuralMarker(s, 25); ok {
 			if k != 0 && !strings.HasPrefix(w.linkHref, "#") {
 				w.marker(k)
@@ -399,26 +449,41 @@ func (w *walker) text(s string) {
 func (w *walker) appendRun(run string) {
 	off := w.arena.Len()
 	w.arena.WriteString(run)
-	left := strings.TrimLeftFunc(run, isBlank)
+	left := trimLeftBlank(run)
 	if left == "" {
 		return
 	}
 	if w.lineFirst < 0 {
 		w.lineFirst = off + len(run) - len(left)
 	}
-	w.lineEnd = off + len(strings.TrimRightFunc(run, isBlank))
+	w.lineEnd = off + len(trimRightBlank(run))
 }
 
 // indexHTMLSpace returns the index of the first HTML white space byte (or
-// U+00A0) in s, or -1.
+// U+00A0) in s, or -1. It looks at eight bytes at a time: a word with no
+// byte below 0x21 and no 0xC2 (the first byte of U+00A0) has none.
 func indexHTMLSpace(s string) int {
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ' ', '\t', '\n', '\r', '\f':
-			return i
-		case 0xC2:
-			if i+1 < len(s) && s[i+1] == 0xA0 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for i := 0; i < len(s); {
+		if i+8 <= len(s) {
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			y := x ^ 0xC2*ones
+			below21 := (x - 0x21*ones) &^ x & highs
+			isC2 := (y - ones) &^ y & highs
+			if below21|isC2 == 0 {
+				i += 8
+				continue
+			}
+		}
+		for end := min(i+8, len(s)); i < end; i++ {
+			switch s[i] {
+			case ' ', '\t', '\n', '\r', '\f':
 				return i
+			case 0xC2:
+				if i+1 < len(s) && s[i+1] == 0xA0 {
+					return i
+				}
 			}
 		}
 	}
@@ -435,6 +500,17 @@ func (w *walker) marker(k int) {
 	case k < 0 && w.marks.start >= 0 && w.marks.end < 0:
 		w.marks.end = len(w.blocks)
 	}
+}
+
+// mayHoldMarker reports whether s holds ここ or 本文, as every structural
+// marker does. It first looks for a run of bytes inside each word that
+// starts with a byte rare in Japanese text (93 E3 81 93 in ここ, AC E6 96
+// 87 in 本文): strings.Index skips to such a byte at memchr speed, where
+// the words' first bytes, shared by all kana or many kanji, stop it at
+// every other character.
+func mayHoldMarker(s string) bool {
+	return strings.Contains(s, "\x93\xe3\x81\x93") && strings.Contains(s, "ここ") ||
+		strings.Contains(s, "\xac\xe6\x96\x87") && strings.Contains(s, "本文")
 }
 
 // structuralMarker recognises the screen-reader markers Japanese CMSs put

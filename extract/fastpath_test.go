@@ -1,0 +1,226 @@
+package extract
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The fast paths of the hot loops must agree with the plain code they
+// replace, on valid and invalid UTF-8 alike.
+
+// fragments are the pieces random test strings are made of: blanks of
+// every kind, kana and kanji, their bytes split apart, and stray bytes.
+var fragments = []string{
+	" ", "\t", "\n", "\r", "\f", "\v", "\u0085", "\u00a0", "\u1680", "\u2000", "\u200a", "\u2028", "\u205f", "\u3000",
+	"a", "Z", "0", "-", "あ", "ア", "漢", "、", "。", "〜", "©", "é", "𠮷", "\ufffd", "\uffef",
+	"\xc2", "\xa0", "\x80", "\xe3", "\xe3\x80", "\xe2\x80", "\xe4\xb8", "\xed\xa0\x80", "\xff", "\x00",
+}
+
+func randomText(r *rand.Rand) string {
+	var b strings.Builder
+	for n := r.IntN(24); n > 0; n-- {
+		b.WriteString(fragments[r.IntN(len(fragments))])
+	}
+	return b.String()
+}
+
+func TestTrimBlankAgreesWithTrimFunc(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		if got, want := trimLeftBlank(s), strings.TrimLeftFunc(s, isBlank); got != want {
+			t.Fatalf("trimLeftBlank(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := trimRightBlank(s), strings.TrimRightFunc(s, isBlank); got != want {
+			t.Fatalf("trimRightBlank(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := trimBlank(s), strings.TrimFunc(s, isBlank); got != want {
+			t.Fatalf("trimBlank(%q) = %q, want %q", s, got, want)
+		}
+	}
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		check(string(r))
+		check("x" + string(r) + "x")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200000 {
+		check(randomText(rng))
+	}
+}
+
+func TestIndexHTMLSpaceAgreesWithByteLoop(t *testing.T) {
+	want := func(s string) int {
+		for i := 0; i < len(s); i++ {
+			switch s[i] {
+			case ' ', '\t', '\n', '\r', '\f':
+				return i
+			case 0xC2:
+				if i+1 < len(s) && s[i+1] == 0xA0 {
+					return i
+				}
+			}
+		}
+		return -1
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 200000 {
+		s := randomText(rng)
+		if got := indexHTMLSpace(s); got != want(s) {
+			t.Fatalf("indexHTMLSpace(%q) = %d, want %d", s, got, want(s))
+		}
+	}
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 20; pos++ {
+			s := strings.Repeat("漢", 7)[:pos] + string([]byte{byte(c)}) + "\xa0" + strings.Repeat("x", 9)
+			if got := indexHTMLSpace(s); got != want(s) {
+				t.Fatalf("indexHTMLSpace(%q) = %d, want %d", s, got, want(s))
+			}
+		}
+	}
+}
+
+func TestAppendFoldAgreesWithFold(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		if got, ok := appendFold(nil, s); ok && string(got) != Fold(s) {
+			t.Fatalf("appendFold(%q) = %q, Fold gives %q", s, got, Fold(s))
+		}
+	}
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		check(string(r))
+		check("漢 " + string(r) + " x")
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	extra := []string{"〜", "−", "ｶ", "ﾞ", "か\u3099", "Ａ", "①", "㍻", "\xe5\x80"}
+	for range 200000 {
+		s := randomText(rng)
+		if rng.IntN(4) == 0 {
+			s += extra[rng.IntN(len(extra))]
+		}
+		check(s)
+	}
+	// The common text takes the fast path.
+	if _, ok := appendFold(nil, "志望動機を教えてください。 Q1 ページ　番号\u00a0"); !ok {
+		t.Error("Japanese prose with spaces missed the fast path")
+	}
+}
+
+func TestCaselessAgreesWithToLower(t *testing.T) {
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		if s := string(r) + "あ"; caseless(s) && strings.ToLower(s) != s {
+			t.Fatalf("caseless(%q) but ToLower changes it", s)
+		}
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for range 200000 {
+		if s := randomText(rng); caseless(s) && strings.ToLower(s) != s {
+			t.Fatalf("caseless(%q) but ToLower gives %q", s, strings.ToLower(s))
+		}
+	}
+}
+
+func TestWordSetAgreesWithContainsAny(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for range 100000 {
+		s := randomText(rng)
+		if rng.IntN(2) == 0 {
+			w := questionWords[rng.IntN(len(questionWords))]
+			i := rng.IntN(len(s) + 1)
+			s = s[:i] + w[:rng.IntN(len(w)+1)] + s[i:]
+		}
+		if got, want := questionWordSet.in(s), containsAny(s, questionWords); got != want {
+			t.Fatalf("questionWordSet.in(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestCaseFoldedLabelStarts checks the claim behind phoneLabel's and
+// faxLabel's foldStarts: (?i) folds nothing but ASCII case into these
+// letters.
+func TestCaseFoldedLabelStarts(t *testing.T) {
+	for _, c := range "telfax" {
+		for r := unicode.SimpleFold(c); r != c; r = unicode.SimpleFold(r) {
+			if r != unicode.ToUpper(c) {
+				t.Errorf("%q folds to %q", c, r)
+			}
+		}
+	}
+}
+
+// TestLabelRegexpsAgreeWithPlainSearch checks the searches that start at
+// a label's first word against the plain regexps, and dateAt against
+// dateAtStart, on lines made of labels, dates and noise.
+func TestLabelRegexpsAgreeWithPlainSearch(t *testing.T) {
+	pieces := []string{"TEL", "tel.", "Tel", "FAX", "Fax：", "電話", "電話番号", "ファクス", "ファックス・", "ファクシミリ", "☎", "℡", "（代表）", "・", "／", "03-1234-5678", "ページ番号", "ページＩＤ", "記事ID", "ページ", "記事", "最終更新日時", "最終更新", "更新日", "更新", "最終", "掲載開始日",
+		"公開日", "作成日", "登録日", "掲載", "：", ":", "　", " ", "2021年2月2日", "令和3年2月2日", "R3.2.2", "㍻31年4月30日", "８５５－６００",
+		"855-600", "（火曜日）", "10時30分", "あ", "x", "-", "\xe3"}
+	rng := rand.New(rand.NewPCG(13, 14))
+	for range 100000 {
+		var b strings.Builder
+		for n := rng.IntN(8); n > 0; n-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		for _, re := range []labelRegexp{pageNumberRe, updatedLabel, publishedLabel, phoneLabel, faxLabel} {
+			if got, want := re.FindAllStringIndex(s, -1), re.Regexp.FindAllStringIndex(s, -1); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%v FindAllStringIndex(%q) = %v, want %v", re, s, got, want)
+			}
+			if got, want := re.FindStringIndex(s), re.Regexp.FindStringIndex(s); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%v FindStringIndex(%q) = %v, want %v", re, s, got, want)
+			}
+			if got, want := re.FindStringSubmatch(s), re.Regexp.FindStringSubmatch(s); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%v FindStringSubmatch(%q) = %q, want %q", re, s, got, want)
+			}
+			if got, want := re.ReplaceAllString(s, ""), re.Regexp.ReplaceAllString(s, ""); got != want {
+				t.Fatalf("%v ReplaceAllString(%q) = %q, want %q", re, s, got, want)
+			}
+		}
+		if got, want := dateAt(s), dateAtStart.FindString(s); got != want {
+			t.Fatalf("dateAt(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func TestMarkerAndCrumbPrefilters(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	words := []string{"ここ", "本文", "こ", "本", "文", "\x93\xe3\x81\x93", "Crumb", "PANKUZU", "topic_Path", "topic-path", "TopicPath", "bread", "K", "\u212a", "İ"}
+	for range 200000 {
+		s := randomText(rng)
+		for n := rng.IntN(3); n > 0; n-- {
+			i := rng.IntN(len(s) + 1)
+			s = s[:i] + words[rng.IntN(len(words))] + s[i:]
+		}
+		if got, want := mayHoldMarker(s), strings.Contains(s, "ここ") || strings.Contains(s, "本文"); got != want {
+			t.Fatalf("mayHoldMarker(%q) = %v, want %v", s, got, want)
+		}
+		want := false
+		for _, c := range crumbClasses {
+			want = want || strings.Contains(strings.ToLower(s), c)
+		}
+		if got := hasCrumbClass(s); got != want {
+			t.Fatalf("hasCrumbClass(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestMayHoldMetaKeyAgreesWithContains(t *testing.T) {
+	firsts := []string{"更", "掲", "公", "作", "登", "ペ", "記"}
+	rng := rand.New(rand.NewPCG(17, 18))
+	for range 200000 {
+		s := randomText(rng)
+		if rng.IntN(3) == 0 {
+			i := rng.IntN(len(s) + 1)
+			s = s[:i] + firsts[rng.IntN(len(firsts))] + s[i:]
+		}
+		want := false
+		for _, f := range firsts {
+			want = want || strings.Contains(s, f)
+		}
+		if got := mayHoldMetaKey(s); got != want {
+			t.Fatalf("mayHoldMetaKey(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
