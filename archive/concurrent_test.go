@@ -82,3 +82,39 @@ func TestConcurrentRecord(t *testing.T) {
 		t.Fatalf("verify: %d checked, %v, %v", checked, problems, err)
 	}
 }
+
+// TestConcurrentCapturesOfOnePage: captures of one page recorded at once
+// (two sites sharing a URL) are compared with each other as if recorded
+// one after the other: one payload stored whole, the others revisits of
+// it, one version.
+func TestConcurrentCapturesOfOnePage(t *testing.T) {
+	s := openTest(t, t.TempDir())
+	page := nerimaPage(t)
+	const n = 12
+	outcomes := make([]Outcome, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			c := htmlCapture(nerimaURL, page)
+			c.Time = time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC) // fetched at once
+			res, err := s.Record(context.Background(), c)
+			if err != nil {
+				t.Error(err)
+			}
+			outcomes[i] = res.Outcome
+		})
+	}
+	wg.Wait()
+	counts := map[Outcome]int{}
+	for _, o := range outcomes {
+		counts[o]++
+	}
+	var versions int
+	s.db.QueryRow(`SELECT count(*) FROM versions`).Scan(&versions)
+	if counts[OutcomeNew] != 1 || counts[OutcomeRevisit] != n-1 || versions != 1 {
+		t.Errorf("outcomes %v and %d versions, want 1 new, %d revisits, 1 version", counts, versions, n-1)
+	}
+	if _, problems, err := s.Verify(context.Background()); err != nil || len(problems) != 0 {
+		t.Fatalf("verify: %v %v", problems, err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -138,7 +139,7 @@ func exportSince(since string) (string, error) {
 const (
 	qExportPages = `SELECT p.page_id, p.url, p.site, p.first_seen, p.last_seen,
 			coalesce((SELECT max(version) FROM versions v WHERE v.page_id = p.page_id), 0)
-		FROM pages p WHERE p.site = ?1 AND ?2 = ''
+		FROM pages p WHERE p.site = ?1 AND ?2 = '' AND p.url > ?3 AND p.url <= ?4
 		ORDER BY p.url`
 	qExportVersions = `SELECT p.page_id, p.url, p.site, v.version, v.captured_at, v.content_hash, v.extractor_version,
 			v.title, v.page_number, v.updated, v.published, coalesce(st.breadcrumbs, '[]'),
@@ -149,37 +150,40 @@ const (
 		LEFT JOIN structures st ON st.page_id = v.page_id AND st.version = v.version
 		JOIN captures c ON c.capture_id = v.capture_id
 		LEFT JOIN captures pc ON pc.capture_id = c.payload_capture
-		WHERE p.site = ?1 AND v.captured_at >= ?2
+		WHERE p.site = ?1 AND v.captured_at >= ?2 AND p.url > ?3 AND p.url <= ?4
 		ORDER BY p.url, v.version`
 	qExportQA = `SELECT p.page_id, p.url, p.site, v.version, v.captured_at, v.updated, v.extractor_version, st.sections
 		FROM pages p
 		CROSS JOIN versions v ON v.page_id = p.page_id
 		CROSS JOIN structures st ON st.page_id = v.page_id AND st.version = v.version
-		WHERE p.site = ?1 AND v.captured_at >= ?2
+		WHERE p.site = ?1 AND v.captured_at >= ?2 AND p.url > ?3 AND p.url <= ?4
 		ORDER BY p.url, v.version`
 	qExportChanges = `SELECT p.page_id, p.url, p.site, c.from_version, c.to_version, c.detected_at, c.kind, c.section,
 			c.question, c.field, c.old, c.new
 		FROM pages p
 		CROSS JOIN changes c ON c.page_id = p.page_id
-		WHERE p.site = ?1 AND c.detected_at >= ?2
+		WHERE p.site = ?1 AND c.detected_at >= ?2 AND p.url > ?3 AND p.url <= ?4
 		ORDER BY p.url, c.to_version, c.change_id`
 	qExportCaptures = `SELECT p.page_id, p.url, p.site, c.url, c.captured_at, c.status, c.outcome, c.etag, c.last_modified,
 			c.content_type, c.payload_digest, c.warc_file, c.warc_offset, c.warc_length
 		FROM pages p
 		CROSS JOIN captures c ON c.page_id = p.page_id
-		WHERE p.site = ?1 AND c.captured_at >= ?2
+		WHERE p.site = ?1 AND c.captured_at >= ?2 AND p.url > ?3 AND p.url <= ?4
 		ORDER BY p.url, c.captured_at, c.capture_id`
 )
 
-// eachRow runs q once for every site the filter keeps, in name order,
-// and calls scan for each row. q's first argument is the site, its second
-// the since time.
+// eachRow runs q for every site the filter keeps, in name order, a chunk
+// of pageChunk pages at a time, and calls scan for each row. q's
+// arguments are the site, the since time, and the chunk's bounds: the
+// pages with lo < url <= hi.
 //
-// Each query walks the site's pages in URL order through the index
+// Each query walks the chunk's pages in URL order through the index
 // pages_by_site and reaches each page's rows through the primary keys or
 // the per-page indexes, so that rows come out in order without a sort
 // (TestExportQueriesDoNotSort) and a reader holds one row at a time,
-// however big the catalog.
+// however big the catalog. A chunk keeps a query, and the read snapshot
+// that goes with it, short: a crawl writing meanwhile is not held up, and
+// its write-ahead log can be checkpointed.
 func (s *Store) eachRow(ctx context.Context, op string, f ExportFilter, q string, scan func(*sql.Rows) error) error {
 	err := s.eachRowErr(ctx, f, q, scan)
 	if err != nil {
@@ -187,6 +191,13 @@ func (s *Store) eachRow(ctx context.Context, op string, f ExportFilter, q string
 	}
 	return nil
 }
+
+// pageChunk is how many pages an export query reads (a variable for tests).
+var pageChunk = 500
+
+// lastURL is above every URL: a chunk's upper bound when it is a site's
+// last.
+const lastURL = "\xff"
 
 func (s *Store) eachRowErr(ctx context.Context, f ExportFilter, q string, scan func(*sql.Rows) error) error {
 	since, err := exportSince(f.Since)
@@ -198,26 +209,43 @@ func (s *Store) eachRowErr(ctx context.Context, f ExportFilter, q string, scan f
 		return err
 	}
 	for _, site := range sites {
-		rows, err := s.db.QueryContext(ctx, q, site, since)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				rows.Close()
+		for lo := ""; lo != lastURL; {
+			// The chunk's last URL; none: the rest of the site.
+			hi := lastURL
+			err := s.db.QueryRowContext(ctx, `SELECT url FROM pages WHERE site = ? AND url > ? ORDER BY url LIMIT 1 OFFSET ?`,
+				site, lo, pageChunk-1).Scan(&hi)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
+			if err := s.scanRows(ctx, q, scan, site, since, lo, hi); err != nil {
+				return err
+			}
+			lo = hi
 		}
 	}
 	return nil
 }
 
+// scanRows runs q with args and calls scan for each row.
+func (s *Store) scanRows(ctx context.Context, q string, scan func(*sql.Rows) error, args ...any) error {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // ExportSites lists the sites that have pages the filter keeps, sorted.
 func (s *Store) ExportSites(ctx context.Context, f ExportFilter) ([]string, error) {
+	if err := s.needSchema(3); err != nil { // the structures and pages_by_site
+		return nil, err
+	}
 	clause, args := sitesClause(f.Sites)
 	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT site FROM pages WHERE 1 = 1`+clause+` ORDER BY site`, args...)
 	if err != nil {

@@ -84,9 +84,11 @@ func (s *Store) importFrom(ctx context.Context, path string, offset int64, st *I
 	// brackets, which gowarc blanks unless told to ignore the violation.
 	// Read leniently; check what we use (the URL, the date, the HTTP
 	// message) ourselves.
+	warcMu.Lock() // see warcMu
 	r, err := gowarc.NewWarcFileReader(path, offset,
 		gowarc.WithSpecViolationPolicy(gowarc.ErrIgnore), gowarc.WithSyntaxErrorPolicy(gowarc.ErrIgnore),
 		gowarc.WithBlockErrorPolicy(gowarc.ErrIgnore), gowarc.WithUnknownRecordTypePolicy(gowarc.ErrIgnore))
+	warcMu.Unlock()
 	if err != nil {
 		return -1, fmt.Errorf("archive: import %s: %w", path, err)
 	}

@@ -39,6 +39,11 @@ func (s *Store) Validators(ctx context.Context, rawURL string) (Validators, erro
 // means.
 // It gives ErrNotFound for a page with no stored payload.
 func (s *Store) LastBody(ctx context.Context, rawURL string) (body []byte, contentType string, err error) {
+	s.open.RLock() // Close waits for it
+	defer s.open.RUnlock()
+	if s.closed.Load() {
+		return nil, "", fmt.Errorf("archive: last body of %s: the archive is closed", rawURL)
+	}
 	canon, err := CanonicalURL(rawURL)
 	if err != nil {
 		return nil, "", fmt.Errorf("archive: last body of %s: %w", rawURL, err)

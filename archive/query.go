@@ -123,8 +123,6 @@ func (s *Store) pageID(ctx context.Context, rawURL string) (string, error) {
 // readPayload reads the HTTP body of the response record at file/offset
 // and checks it against the digest the catalog recorded.
 func (s *Store) readPayload(file string, offset int64, recordID, digest string) ([]byte, error) {
-	s.warcMu.Lock() // see Store.warcMu
-	defer s.warcMu.Unlock()
 	r, rec, validation, err := recordAt(s.warcPath(file), offset)
 	if err != nil {
 		return nil, err
@@ -171,7 +169,9 @@ func (s *Store) warcPath(name string) string {
 // the reader and the record. A record so damaged that gowarc panics on it
 // is an error like any other.
 func recordAt(path string, offset int64) (r *gowarc.WarcFileReader, rec gowarc.WarcRecord, v *gowarc.Validation, err error) {
+	warcMu.Lock() // see warcMu
 	reader, err := gowarc.NewWarcFileReader(path, offset)
+	warcMu.Unlock()
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -86,11 +86,12 @@ type Result struct {
 // server-not-modified revisit for a 304), written through to the file
 // before the catalog transaction commits; then the catalog rows, and a new
 // version when the extracted content differs from the page's latest.
-// It is safe for concurrent use. Captures overlap in three phases: the
+// It is safe for concurrent use. Captures of one page are recorded one
+// after the other; those of different pages overlap in three phases: the
 // catalog is read and written one capture at a time (s.mu), the WARC file
-// written one capture at a time (s.warcMu), and the rest (digests,
-// extraction) runs in parallel, so that one capture's WARC compression
-// overlaps another's catalog transaction.
+// written one capture at a time (warcMu), and the rest (extraction, the
+// encoding of versions) runs in parallel, so that one capture's WARC
+// compression overlaps another's catalog transaction.
 func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 	if s.warc == nil {
 		return Result{}, errors.New("archive: read-only store")
@@ -128,6 +129,8 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 		digest = PayloadDigest(c.Body)
 	}
 
+	unlock := s.pages.lock(res.PageID)
+	defer unlock()
 	prev, skip, err := s.lookup(ctx, c, res.PageID)
 	if err != nil || skip {
 		res.Skipped = skip
@@ -419,8 +422,8 @@ func (s *Store) lookup(ctx context.Context, c Capture, pageID string) (prev *pre
 // or a 304 one revisit record that refers to the record holding the
 // payload.
 func (s *Store) writeWARC(row *captureRow, c Capture, prev *prevCapture) error {
-	s.warcMu.Lock()
-	defer s.warcMu.Unlock()
+	warcMu.Lock()
+	defer warcMu.Unlock()
 	date := c.Time.Format(time.RFC3339)
 	resp, err := buildResponse(c, date)
 	if err != nil {

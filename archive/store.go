@@ -45,14 +45,61 @@ type Store struct {
 	stmts  stmts
 	// mu serialises the catalog's reads and writes in Record: one
 	// transaction at a time, while crawls of several sites call it
-	// concurrently. warcMu serialises the WARC writer, and every gowarc
-	// record built or read: each one writes a global of
-	// github.com/google/uuid (EnableRandPool), a data race otherwise. A
-	// goroutine holding warcMu never takes mu. Record holds open for
-	// reading throughout; Close takes it for writing, so that it waits
-	// for the captures under way.
-	mu, warcMu sync.Mutex
-	open       sync.RWMutex
+	// concurrently. pages serialises the captures of one page, from the
+	// lookup of its last capture to the commit. Record and LastBody hold
+	// open for reading throughout; Close takes it for writing, so that
+	// it waits for them.
+	mu    sync.Mutex
+	pages pageLocks
+	open  sync.RWMutex
+	// schema is the catalog's schema version, for a read-only Store; a
+	// writable one is always up to date (0).
+	schema int
+}
+
+// warcMu serialises the WARC writers and the making of every gowarc
+// record builder and reader in the process: each one writes a global of
+// github.com/google/uuid (EnableRandPool) that making a record ID reads,
+// a data race otherwise. A goroutine holding warcMu never takes a Store's
+// mu.
+var warcMu sync.Mutex
+
+// pageLocks are locks by page ID, held while a page's capture is
+// recorded: captures of one page are compared with each other (is it a
+// revisit? a new version?), so they are recorded one after the other,
+// while those of other pages overlap.
+type pageLocks struct {
+	mu sync.Mutex
+	m  map[string]*pageLock
+}
+
+type pageLock struct {
+	sync.Mutex
+	refs int
+}
+
+// lock locks the page and returns its unlock.
+func (p *pageLocks) lock(id string) (unlock func()) {
+	p.mu.Lock()
+	if p.m == nil {
+		p.m = map[string]*pageLock{}
+	}
+	l := p.m[id]
+	if l == nil {
+		l = &pageLock{}
+		p.m[id] = l
+	}
+	l.refs++
+	p.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		p.mu.Lock()
+		if l.refs--; l.refs == 0 {
+			delete(p.m, id)
+		}
+		p.mu.Unlock()
+	}
 }
 
 // WARCDir is where an archive keeps its WARC files.
@@ -96,14 +143,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 }
 
 // OpenReadOnly opens an existing archive for reading. It takes no lock, so
-// it works while a crawl writes. A catalog made by an older staffvoice is
-// first brought up to date, as a writer would at its open; when a writer
-// holds the archive, it has done so already.
+// it works while a crawl writes, and changes nothing: a catalog made by an
+// older staffvoice is read as it is (see ErrOldSchema).
 func OpenReadOnly(ctx context.Context, dir string) (*Store, error) {
-	return openReader(ctx, dir, true)
-}
-
-func openReader(ctx context.Context, dir string, upgrade bool) (*Store, error) {
 	path := filepath.Join(dir, "catalog.db")
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("archive: %s is not an archive (no catalog.db): %w", dir, err)
@@ -112,28 +154,44 @@ func openReader(ctx context.Context, dir string, upgrade bool) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	var have int
-	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+	s := &Store{dir: dir, db: db, opts: Options{Now: time.Now}}
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&s.schema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("archive: read schema version: %w", err)
 	}
-	if have >= len(migrations) {
-		return &Store{dir: dir, db: db, opts: Options{Now: time.Now}}, nil
+	return s, nil
+}
+
+// Upgrade brings the catalog of the archive in dir up to date, as a writer
+// does when it opens one, and returns its schema version before and
+// after. It fails with a *LockedError while another process writes.
+func Upgrade(ctx context.Context, dir string) (from, to int, err error) {
+	r, err := OpenReadOnly(ctx, dir)
+	if err != nil {
+		return 0, 0, err
 	}
-	db.Close()
-	if !upgrade {
-		return nil, fmt.Errorf("archive: the catalog of %s has schema %d, older than this staffvoice's (%d), and an older staffvoice is writing to it: read it once that one is done", dir, have, len(migrations))
-	}
+	from = r.schema
+	r.Close()
 	w, err := Open(ctx, dir, Options{})
-	switch {
-	case err == nil:
-		if err := w.Close(); err != nil {
-			return nil, err
-		}
-	case !errors.Is(err, ErrLocked):
-		return nil, fmt.Errorf("archive: upgrade the catalog of %s (schema %d) for reading: %w", dir, have, err)
+	if err != nil {
+		return from, from, err
 	}
-	return openReader(ctx, dir, false)
+	return from, len(migrations), w.Close()
+}
+
+// ErrOldSchema is what a reader returns when it needs a newer catalog
+// schema than the archive has: one made by an older staffvoice, which any
+// writer (staffvoice upgrade, a crawl) brings up to date.
+var ErrOldSchema = errors.New("the catalog was made by an older staffvoice")
+
+// needSchema fails with ErrOldSchema when the catalog is older than
+// schema v.
+func (s *Store) needSchema(v int) error {
+	if s.schema != 0 && s.schema < v {
+		return fmt.Errorf("archive: %s: %w (schema %d, this needs %d): run staffvoice upgrade --archive %s",
+			s.dir, ErrOldSchema, s.schema, v, s.dir)
+	}
+	return nil
 }
 
 // Dir is the archive's directory.

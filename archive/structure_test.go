@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -102,9 +103,10 @@ func TestSectionsMalformed(t *testing.T) {
 	}
 }
 
-// TestUpgradeFillsStructures opens a catalog of schema 2, whose Q&A rows
-// were in the qa table, and exports the same rows from the structures,
-// through a read-only open that upgrades the catalog first.
+// TestUpgradeFillsStructures: a catalog of schema 2, whose Q&A rows were
+// in the qa table, is read as it is by a reader, which refuses to export
+// from it with ErrOldSchema; after Upgrade, the same rows come from the
+// structures.
 func TestUpgradeFillsStructures(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -123,6 +125,26 @@ func TestUpgradeFillsStructures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	err = r.ExportQA(ctx, ExportFilter{}, func(QARow) error { return nil })
+	if !errors.Is(err, ErrOldSchema) || !strings.Contains(err.Error(), "staffvoice upgrade") {
+		t.Errorf("export from schema 2: %v, want ErrOldSchema and what to do", err)
+	}
+	if _, _, err := r.History(ctx, nerimaURL); err != nil {
+		t.Errorf("history from schema 2: %v", err)
+	}
+	var have int
+	if r.db.QueryRow(`PRAGMA user_version`).Scan(&have); have != 2 {
+		t.Errorf("a reader changed the schema to %d", have)
+	}
+	r.Close()
+
+	if from, to, err := Upgrade(ctx, dir); err != nil || from != 2 || to != len(migrations) {
+		t.Fatalf("Upgrade: %d → %d, %v", from, to, err)
+	}
+	r, err = OpenReadOnly(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer r.Close()
 	if got := exportQA(t, r); !reflect.DeepEqual(got, want) {
 		t.Errorf("after the upgrade: %d rows, want %d equal rows", len(got), len(want))
@@ -130,10 +152,8 @@ func TestUpgradeFillsStructures(t *testing.T) {
 	if got := exportVersions(t, r); !reflect.DeepEqual(got, wantVersions) {
 		t.Errorf("after the upgrade: versions %+v, want %+v", got, wantVersions)
 	}
-	var have int
-	r.db.QueryRow(`PRAGMA user_version`).Scan(&have)
-	if have != len(migrations) {
-		t.Errorf("schema %d, want %d", have, len(migrations))
+	if from, to, err := Upgrade(ctx, dir); err != nil || from != to {
+		t.Errorf("Upgrade again: %d → %d, %v", from, to, err)
 	}
 }
 
@@ -171,7 +191,7 @@ func TestExportQueriesDoNotSort(t *testing.T) {
 	s := openTest(t, t.TempDir())
 	for name, q := range map[string]string{"pages": qExportPages, "versions": qExportVersions, "qa": qExportQA,
 		"changes": qExportChanges, "captures": qExportCaptures} {
-		rows, err := s.db.Query("EXPLAIN QUERY PLAN "+q, "site", "")
+		rows, err := s.db.Query("EXPLAIN QUERY PLAN "+q, "site", "", "", lastURL)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,6 +208,27 @@ func TestExportQueriesDoNotSort(t *testing.T) {
 		text := strings.Join(plan, "\n")
 		if strings.Contains(text, "TEMP B-TREE") || !strings.Contains(plan[0], "pages_by_site") {
 			t.Errorf("%s:\n%s", name, text)
+		}
+	}
+}
+
+// TestExportChunks: reading a site a few pages at a time gives the rows
+// that reading it whole gives, in the same order.
+func TestExportChunks(t *testing.T) {
+	s := openTest(t, t.TempDir())
+	page := string(nerimaPage(t))
+	for i := range 7 {
+		u := fmt.Sprintf("https://www.city.nerima.tokyo.jp/kusei/saiyo/koe/%d.html", i)
+		c := htmlCapture(u, []byte(strings.Replace(page, "23区の中で", fmt.Sprintf("%d区の中で", i), 1)))
+		c.Site = []string{"nerima", "other"}[i%2]
+		record(t, s, c)
+	}
+	whole := exportQA(t, s)
+	defer func(n int) { pageChunk = n }(pageChunk)
+	for _, n := range []int{1, 2, 3} {
+		pageChunk = n
+		if got := exportQA(t, s); !reflect.DeepEqual(got, whole) || len(got) != 7*18 {
+			t.Errorf("chunks of %d pages: %d rows, want the %d of a whole read", n, len(got), len(whole))
 		}
 	}
 }

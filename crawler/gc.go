@@ -15,7 +15,7 @@ const GCPercent = 200
 // TuneGC sets the garbage collector to GCPercent, unless the environment
 // sets GOGC: the operator's choice wins. The commands that crawl call it.
 func TuneGC() {
-	if _, set := os.LookupEnv("GOGC"); !set {
+	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(GCPercent)
 	}
 }

@@ -44,6 +44,9 @@ func TestArchiveCommands(t *testing.T) {
 	if code, out, _ := runCmd(t, "", "reextract", "--archive", dir); code != exitOK || !strings.Contains(out, "0 with changed versions") {
 		t.Errorf("reextract: exit %d, %s", code, out)
 	}
+	if code, out, _ := runCmd(t, "", "upgrade", "--archive", dir); code != exitOK || !strings.Contains(out, "up to date (schema") {
+		t.Errorf("upgrade: exit %d, %s", code, out)
+	}
 
 	// A second writer is refused with exit code 3 and the holder's pid.
 	s, err := archive.Open(context.Background(), dir, archive.Options{})
@@ -54,6 +57,9 @@ func TestArchiveCommands(t *testing.T) {
 	code, _, stderr = runCmd(t, "", "import", "--archive", dir, wgetWARC)
 	if code != exitLocked || !strings.Contains(stderr, "is locked by pid") {
 		t.Errorf("import while locked: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := runCmd(t, "", "upgrade", "--archive", dir); code != exitLocked {
+		t.Errorf("upgrade while locked: exit %d, %s", code, stderr)
 	}
 	// Readers still work.
 	if code, _, stderr := runCmd(t, "", "history", "--archive", dir, page); code != exitOK {

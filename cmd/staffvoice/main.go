@@ -56,6 +56,7 @@ var commands = []command{
 	{"show", "print a stored version of a page", runShow},
 	{"reextract", "rebuild every version with the current extractor", runReextract},
 	{"verify", "check every catalog reference against the WARC files", runVerify},
+	{"upgrade", "bring an archive made by an older staffvoice up to date", runUpgrade},
 }
 
 func main() {

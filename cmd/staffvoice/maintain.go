@@ -44,6 +44,30 @@ func runReextract(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+func runUpgrade(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("upgrade", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	dir := archiveFlag(fs)
+	if rest, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(rest) != 0 {
+		return fmt.Errorf("%w: upgrade takes no arguments", errUsage)
+	}
+	if err := mustBeArchive(*dir); err != nil {
+		return err
+	}
+	from, to, err := archive.Upgrade(ctx, *dir)
+	if err != nil {
+		return err
+	}
+	if from == to {
+		fmt.Fprintf(e.stdout, "%s: the catalog is up to date (schema %d)\n", *dir, to)
+	} else {
+		fmt.Fprintf(e.stdout, "%s: the catalog was upgraded from schema %d to %d\n", *dir, from, to)
+	}
+	return nil
+}
+
 // mustBeArchive refuses to work on a directory that holds no archive
 // (a typo in --archive would otherwise make a new, empty one).
 func mustBeArchive(dir string) error {
