@@ -520,28 +520,37 @@ func (s *Store) checkWritten(results []gowarc.WriteResponse) error {
 // (see checkWritten). A record ends where the next one in its file begins,
 // the last one at the file's end: no one else writes while Record runs.
 func (s *Store) checkMembers(results []gowarc.WriteResponse) error {
+	files := map[string]*os.File{}
+	defer func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}()
 	for i, r := range results {
+		f := files[r.FileName]
+		if f == nil {
+			var err error
+			if f, err = os.Open(s.warcPath(r.FileName)); err != nil {
+				return err
+			}
+			files[r.FileName] = f
+		}
 		end := int64(-1)
 		for _, next := range results[i+1:] {
 			if next.FileName == r.FileName && next.FileOffset > r.FileOffset && (end < 0 || next.FileOffset < end) {
 				end = next.FileOffset
 			}
 		}
-		if err := checkMember(s.warcPath(r.FileName), r.FileOffset, end, r.BytesWritten); err != nil {
+		if err := checkMember(f, r.FileOffset, end, r.BytesWritten); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// checkMember checks that the gzip member at off, ending at end (-1: the
-// file's end), has a header and a trailer for size uncompressed bytes.
-func checkMember(path string, off, end, size int64) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
+// checkMember checks that the gzip member of f at off, ending at end (-1:
+// the file's end), has a header and a trailer for size uncompressed bytes.
+func checkMember(f *os.File, off, end, size int64) error {
 	if end < 0 {
 		fi, err := f.Stat()
 		if err != nil {
@@ -554,7 +563,7 @@ func checkMember(path string, off, end, size int64) error {
 	const minMember = 18 // a gzip header and trailer around no data
 	whole := end-off >= minMember
 	if whole {
-		_, err = f.ReadAt(head[:], off)
+		_, err := f.ReadAt(head[:], off)
 		if err == nil {
 			_, err = f.ReadAt(tail[:], end-int64(len(tail)))
 		}
@@ -566,7 +575,7 @@ func checkMember(path string, off, end, size int64) error {
 		whole = head == [3]byte{0x1f, 0x8b, 8} && binary.LittleEndian.Uint32(tail[4:]) == uint32(size)
 	}
 	if !whole {
-		return fmt.Errorf("%s: the record at offset %d is incomplete on disk (%d bytes, no gzip trailer for its %d bytes)", filepath.Base(path), off, end-off, size)
+		return fmt.Errorf("%s: the record at offset %d is incomplete on disk (%d bytes, no gzip trailer for its %d bytes)", filepath.Base(f.Name()), off, end-off, size)
 	}
 	return nil
 }
@@ -594,6 +603,7 @@ func prevDate(at string) string {
 // body and are renamed, as archival crawlers do.
 func buildResponse(c Capture, date string) (gowarc.WarcRecord, error) {
 	var b bytes.Buffer
+	b.Grow(len(c.Body) + 4096) // the headers and the body, without growing
 	status := c.Status
 	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
 	h := c.Header.Clone()

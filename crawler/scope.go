@@ -85,11 +85,16 @@ func (s *siteCrawl) scope(base *url.URL, links []extract.Link) []extract.Link {
 		if href == "" || href[0] == '#' {
 			continue
 		}
-		key := memoKey(base, l)
-		v, ok := s.memo.get(key)
+		key, memo := keyOf(base, l)
+		v, ok := verdict{}, false
+		if memo {
+			v, ok = s.memo.get(key)
+		}
 		if !ok {
 			v = s.judge(base, l)
-			s.memo.put(key, v)
+			if memo {
+				s.memo.put(key, v)
+			}
 		}
 		if v.keep {
 			out = append(out, extract.Link{Href: v.abs, Text: l.Text})
@@ -122,47 +127,45 @@ func (s *siteCrawl) judge(base *url.URL, l extract.Link) verdict {
 }
 
 // memoKey is the key under which a link's verdict is remembered: the link
-// and what of the page's URL it depends on. "" for a link relative to the
-// page's path, which is not remembered.
-func memoKey(base *url.URL, l extract.Link) string {
+// and what of the page's URL it depends on. ok is false for a link
+// relative to the page's path, which is not remembered.
+type memoKey struct {
+	scheme, host, href, text string
+}
+
+func keyOf(base *url.URL, l extract.Link) (k memoKey, ok bool) {
 	h := l.Href
 	switch {
 	case strings.HasPrefix(h, "//") || strings.HasPrefix(h, "http:") || strings.HasPrefix(h, "https:"):
 		// Resolved alone (a scheme-relative link takes the page's scheme).
-		return base.Scheme + "\x00" + h + "\x00" + l.Text
+		return memoKey{scheme: base.Scheme, href: h, text: l.Text}, true
 	case h[0] == '/':
-		return base.Scheme + "\x00" + base.Host + "\x00" + h + "\x00" + l.Text
+		return memoKey{scheme: base.Scheme, host: base.Host, href: h, text: l.Text}, true
 	}
-	return ""
+	return memoKey{}, false
 }
 
 // scopeMemo remembers verdicts on links for one crawl of a site, up to
 // memoSize of them; then it starts again, so that memory stays bounded.
 type scopeMemo struct {
 	mu sync.Mutex
-	m  map[string]verdict
+	m  map[memoKey]verdict
 }
 
 const memoSize = 1 << 14
 
-func (m *scopeMemo) get(key string) (verdict, bool) {
-	if key == "" {
-		return verdict{}, false
-	}
+func (m *scopeMemo) get(key memoKey) (verdict, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	v, ok := m.m[key]
 	return v, ok
 }
 
-func (m *scopeMemo) put(key string, v verdict) {
-	if key == "" {
-		return
-	}
+func (m *scopeMemo) put(key memoKey, v verdict) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.m == nil || len(m.m) >= memoSize {
-		m.m = make(map[string]verdict)
+		m.m = make(map[memoKey]verdict)
 	}
 	m.m[key] = v
 }
