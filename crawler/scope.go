@@ -167,5 +167,8 @@ func (m *scopeMemo) put(key memoKey, v verdict) {
 	if m.m == nil || len(m.m) >= memoSize {
 		m.m = make(map[memoKey]verdict)
 	}
+	// A link's strings may share memory with its whole page: copies, so
+	// that the memo does not hold pages.
+	key.href, key.text = strings.Clone(key.href), strings.Clone(key.text)
 	m.m[key] = v
 }
