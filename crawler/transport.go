@@ -100,10 +100,16 @@ func (t *transport) attempt(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, t.maxBody+1))
-	if err != nil {
+	// One buffer of the announced size when there is one (within the
+	// limit), rather than one doubling from 512 bytes.
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n <= t.maxBody {
+		buf.Grow(int(n) + bytes.MinRead) // ReadFrom wants MinRead free for each read, EOF's too
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, t.maxBody+1)); err != nil {
 		return nil, fmt.Errorf("read body: %w", err)
 	}
+	body := buf.Bytes()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
 	return resp, nil
