@@ -603,7 +603,6 @@ func prevDate(at string) string {
 // body and are renamed, as archival crawlers do.
 func buildResponse(c Capture, date string) (gowarc.WarcRecord, error) {
 	var b bytes.Buffer
-	b.Grow(len(c.Body) + 4096) // the headers and the body, without growing
 	status := c.Status
 	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
 	h := c.Header.Clone()
@@ -623,20 +622,22 @@ func buildResponse(c Capture, date string) (gowarc.WarcRecord, error) {
 		return nil, err
 	}
 	b.WriteString("\r\n")
-	b.Write(c.Body)
 	var extra [][2]string
 	if c.Truncated {
 		extra = append(extra, [2]string{gowarc.WarcTruncated, "length"})
 	}
-	return httpRecord(gowarc.Response, "response", b.Bytes(), c.URL, date, extra...)
+	return httpRecord(gowarc.Response, "response", [][]byte{b.Bytes(), c.Body}, c.URL, date, extra...)
 }
 
-// httpRecord builds a WARC record holding an HTTP message; gowarc adds the
+// httpRecord builds a WARC record holding an HTTP message, given in parts
+// (its head, its body); gowarc adds the
 // record id, the digests and the length.
-func httpRecord(t gowarc.RecordType, msgtype string, message []byte, target, date string, extra ...[2]string) (gowarc.WarcRecord, error) {
+func httpRecord(t gowarc.RecordType, msgtype string, message [][]byte, target, date string, extra ...[2]string) (gowarc.WarcRecord, error) {
 	rb := gowarc.NewRecordBuilder(t, gowarc.WithAddMissingDigest(true), gowarc.WithAddMissingRecordId(true), gowarc.WithAddMissingContentLength(true))
-	if _, err := rb.Write(message); err != nil {
-		return nil, err
+	for _, part := range message { // the head and the body, not copied together first
+		if _, err := rb.Write(part); err != nil {
+			return nil, err
+		}
 	}
 	rb.AddWarcHeader(gowarc.WarcTargetURI, target)
 	rb.AddWarcHeader(gowarc.WarcDate, date)
@@ -659,7 +660,7 @@ func buildRequest(c Capture, date string) (gowarc.WarcRecord, error) {
 		return nil, err
 	}
 	b.WriteString("\r\n")
-	return httpRecord(gowarc.Request, "request", b.Bytes(), c.URL, date)
+	return httpRecord(gowarc.Request, "request", [][]byte{b.Bytes()}, c.URL, date)
 }
 
 // PayloadDigest is the WARC payload digest of a body: sha1, base32.
