@@ -630,8 +630,8 @@ func buildResponse(c Capture, date string) (gowarc.WarcRecord, error) {
 }
 
 // httpRecord builds a WARC record holding an HTTP message, given in parts
-// (its head, its body); gowarc adds the
-// record id, the digests and the length.
+// (its head, its body); gowarc adds the record id, the digests and the
+// length.
 func httpRecord(t gowarc.RecordType, msgtype string, message [][]byte, target, date string, extra ...[2]string) (gowarc.WarcRecord, error) {
 	rb := gowarc.NewRecordBuilder(t, gowarc.WithAddMissingDigest(true), gowarc.WithAddMissingRecordId(true), gowarc.WithAddMissingContentLength(true))
 	for _, part := range message { // the head and the body, not copied together first
