@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/staffvoice/staffvoice/archive"
+	"github.com/staffvoice/staffvoice/internal/ctxsleep"
 )
 
 // Archive is what the crawler needs of the archive.
@@ -135,7 +136,7 @@ func Crawl(ctx context.Context, arch Archive, sites []Site, opts Options) (Summa
 		opts.MaxRetryWait = 2 * time.Minute
 	}
 	if opts.sleep == nil {
-		opts.sleep = sleepContext
+		opts.sleep = ctxsleep.Sleep
 	}
 	crawls := make([]*siteCrawl, len(sites))
 	gate := newHostGate() // shared: sites on one host share its delay

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/staffvoice/staffvoice/internal/ctxsleep"
 )
 
 // transport is the crawler's http.RoundTripper. Colly has no retry
@@ -190,18 +192,6 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// sleepContext waits d, or until ctx is done.
-func sleepContext(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // noRedirects makes every redirect a response of its own: the crawler
 // records it, and follows it as a new request when it stays in scope.
 func noRedirects(*http.Request, []*http.Request) error {
@@ -235,7 +225,7 @@ func (g *hostGate) wait(ctx context.Context, host string, pause time.Duration) e
 	if start.Equal(now) {
 		return ctx.Err()
 	}
-	return sleepContext(ctx, start.Sub(now))
+	return ctxsleep.Sleep(ctx, start.Sub(now))
 }
 
 // done notes that a request to host ended now.

@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/staffvoice/staffvoice/internal/ctxsleep"
 )
 
 // SignatureHeader carries the HMAC-SHA256 of the request body, keyed with
@@ -69,7 +71,7 @@ func (w *Webhook) Send(ctx context.Context, e Event) error {
 	backoff := cmpOr(w.Backoff, DefaultBackoff)
 	sleep := w.sleep
 	if sleep == nil {
-		sleep = sleepCtx
+		sleep = ctxsleep.Sleep
 	}
 	attempts := max(w.Retries, 0) + 1
 	var last error
@@ -165,17 +167,6 @@ func redactURL(u string) string {
 		return "(invalid URL)"
 	}
 	return p.Scheme + "://" + p.Host
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // cmpOr is d, or def when d is not positive.

@@ -11,6 +11,7 @@ import (
 	"github.com/staffvoice/staffvoice/archive"
 	"github.com/staffvoice/staffvoice/config"
 	"github.com/staffvoice/staffvoice/crawler"
+	"github.com/staffvoice/staffvoice/internal/ctxsleep"
 )
 
 // Notifier tells people about the changes a run recorded. The notify
@@ -143,7 +144,7 @@ func (r *CrawlRunner) open(ctx context.Context, log *slog.Logger) (*archive.Stor
 		if !waited {
 			log.Info("archive locked by another writer: waiting", "lock_wait", r.Config.LockWait, "holder", err.Error())
 		}
-		if err := sleep(ctx, min(poll, left)); err != nil {
+		if err := ctxsleep.Sleep(ctx, min(poll, left)); err != nil {
 			return nil, err
 		}
 	}

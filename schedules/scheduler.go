@@ -14,6 +14,7 @@ import (
 	"github.com/staffvoice/staffvoice/archive"
 	"github.com/staffvoice/staffvoice/config"
 	"github.com/staffvoice/staffvoice/crawler"
+	"github.com/staffvoice/staffvoice/internal/ctxsleep"
 )
 
 // Runner runs one site's crawl. Run returns when the crawl is done or ctx
@@ -99,7 +100,7 @@ func New(cfg *config.Config, r Runner, opts Options) (*Scheduler, error) {
 		opts.Rand = rand.Int64N
 	}
 	if opts.sleep == nil {
-		opts.sleep = sleep
+		opts.sleep = ctxsleep.Sleep
 	}
 	s := &Scheduler{loc: cfg.Location, grace: cfg.Grace, runner: r, opts: opts}
 	if s.loc == nil {
@@ -226,18 +227,6 @@ func errString(err error) string {
 		return ""
 	}
 	return err.Error()
-}
-
-// sleep waits d, or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // SiteRuns is a site's schedule and its next run times.

@@ -26,7 +26,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	var o exportOptions
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	fs.StringVar(&o.archive, "archive", "archive", "the archive directory")
+	archiveDir := archiveFlag(fs)
 	fs.StringVar(&o.out, "out", "", "the output directory (required)")
 	fs.StringVar(&o.format, "format", "both", "parquet, jsonl or both")
 	fs.StringVar(&o.since, "since", "", "only versions, changes and captures on or after this day (YYYY-MM-DD, UTC); files are named part-since-YYYYMMDD")
@@ -41,6 +41,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	o.archive = *archiveDir
 	if len(rest) > 0 {
 		fs.Usage()
 		return fmt.Errorf("%w: unexpected arguments %q", errUsage, rest)
