@@ -460,17 +460,14 @@ func (s *Store) writeWARC(row *captureRow, c Capture, prev *prevCapture) error {
 	if len(results) != len(records) {
 		return fmt.Errorf("archive: record %s: WARC writer closed", c.URL)
 	}
-	if err := s.checkWritten(results); err != nil {
+	end, err := s.checkWritten(results)
+	if err != nil {
 		return fmt.Errorf("archive: record %s: write WARC: %w", c.URL, err)
 	}
 	last := results[len(results)-1]
-	size, err := s.openFileSize(last.FileName)
-	if err != nil {
-		return fmt.Errorf("archive: record %s: %w", c.URL, err)
-	}
 	row.warcFile = last.FileName
 	row.warcOffset = last.FileOffset
-	row.warcLength = size - last.FileOffset
+	row.warcLength = end - last.FileOffset
 	row.recordID = main.WarcHeader().GetId(gowarc.WarcRecordID)
 	return nil
 }
@@ -483,8 +480,9 @@ func (s *Store) writeWARC(row *captureRow, c Capture, prev *prevCapture) error {
 // trailer whose length field is the record's length. Reading the member
 // back whole and decompressing it would cost as much as writing it. On
 // failure the file is closed and cut back to before these records, so that
-// no torn record sits in the middle of a WARC file.
-func (s *Store) checkWritten(results []gowarc.WriteResponse) error {
+// no torn record sits in the middle of a WARC file. It returns where the
+// last record ends.
+func (s *Store) checkWritten(results []gowarc.WriteResponse) (end int64, err error) {
 	from := map[string]int64{} // file → offset of the first of our records
 	var failed error
 	for _, r := range results {
@@ -499,10 +497,10 @@ func (s *Store) checkWritten(results []gowarc.WriteResponse) error {
 		}
 	}
 	if failed == nil {
-		failed = s.checkMembers(results)
+		end, failed = s.checkMembers(results)
 	}
 	if failed == nil {
-		return nil
+		return end, nil
 	}
 	rerr := s.warc.Rotate()
 	for name, off := range from {
@@ -511,15 +509,16 @@ func (s *Store) checkWritten(results []gowarc.WriteResponse) error {
 		}
 	}
 	if rerr != nil {
-		return fmt.Errorf("%w (and cutting it back failed: %v)", failed, rerr)
+		return 0, fmt.Errorf("%w (and cutting it back failed: %v)", failed, rerr)
 	}
-	return failed
+	return 0, failed
 }
 
 // checkMembers checks the gzip header and trailer of each record written
-// (see checkWritten). A record ends where the next one in its file begins,
-// the last one at the file's end: no one else writes while Record runs.
-func (s *Store) checkMembers(results []gowarc.WriteResponse) error {
+// (see checkWritten) and returns where the last one ends. A record ends
+// where the next one in its file begins, the last one at the file's end:
+// no one else writes while Record holds warcMu.
+func (s *Store) checkMembers(results []gowarc.WriteResponse) (end int64, err error) {
 	files := map[string]*os.File{}
 	defer func() {
 		for _, f := range files {
@@ -529,35 +528,34 @@ func (s *Store) checkMembers(results []gowarc.WriteResponse) error {
 	for i, r := range results {
 		f := files[r.FileName]
 		if f == nil {
-			var err error
 			if f, err = os.Open(s.warcPath(r.FileName)); err != nil {
-				return err
+				return 0, err
 			}
 			files[r.FileName] = f
 		}
-		end := int64(-1)
+		end = -1
 		for _, next := range results[i+1:] {
 			if next.FileName == r.FileName && next.FileOffset > r.FileOffset && (end < 0 || next.FileOffset < end) {
 				end = next.FileOffset
 			}
 		}
+		if end < 0 {
+			fi, err := f.Stat()
+			if err != nil {
+				return 0, err
+			}
+			end = fi.Size()
+		}
 		if err := checkMember(f, r.FileOffset, end, r.BytesWritten); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return end, nil
 }
 
-// checkMember checks that the gzip member of f at off, ending at end (-1:
-// the file's end), has a header and a trailer for size uncompressed bytes.
+// checkMember checks that the gzip member of f from off to end has a
+// header and a trailer for size uncompressed bytes.
 func checkMember(f *os.File, off, end, size int64) error {
-	if end < 0 {
-		fi, err := f.Stat()
-		if err != nil {
-			return err
-		}
-		end = fi.Size()
-	}
 	var head [3]byte
 	var tail [8]byte
 	const minMember = 18 // a gzip header and trailer around no data
@@ -578,15 +576,6 @@ func checkMember(f *os.File, off, end, size int64) error {
 		return fmt.Errorf("%s: the record at offset %d is incomplete on disk (%d bytes, no gzip trailer for its %d bytes)", filepath.Base(f.Name()), off, end-off, size)
 	}
 	return nil
-}
-
-// openFileSize is the size of a WARC file, open (being written) or closed.
-func (s *Store) openFileSize(name string) (int64, error) {
-	fi, err := os.Stat(s.warcPath(name))
-	if err != nil {
-		return 0, err
-	}
-	return fi.Size(), nil
 }
 
 func prevDate(at string) string {

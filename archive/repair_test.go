@@ -28,7 +28,7 @@ func TestTornWriteIsCutBack(t *testing.T) {
 		if err := os.Truncate(path, fi.Size()-torn); err != nil { // the torn tail
 			t.Fatal(err)
 		}
-		if err := s.checkWritten(results); err == nil || !strings.Contains(err.Error(), "incomplete on disk") {
+		if _, err := s.checkWritten(results); err == nil || !strings.Contains(err.Error(), "incomplete on disk") {
 			t.Fatalf("%d bytes torn: checkWritten = %v, want an incomplete record", torn, err)
 		}
 		closed := strings.TrimSuffix(path, openSuffix)
