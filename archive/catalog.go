@@ -58,7 +58,7 @@ CREATE TABLE versions (
 	updated           TEXT NOT NULL,
 	published         TEXT NOT NULL,
 	qa_count          INTEGER NOT NULL,
-	document          TEXT NOT NULL,      -- the Document, as staffvoice extract prints it
+	document          TEXT NOT NULL,      -- the Document; in its own table from schema 4
 	PRIMARY KEY (page_id, version)
 );
 
@@ -118,7 +118,7 @@ CREATE INDEX changes_by_time ON changes(detected_at);
 CREATE TABLE structures (
 	page_id     TEXT NOT NULL,
 	version     INTEGER NOT NULL,
-	breadcrumbs TEXT NOT NULL,            -- JSON list
+	breadcrumbs TEXT NOT NULL,            -- JSON list; in versions from schema 4
 	sections    BLOB NOT NULL,            -- protocol buffers, see structure.go
 	PRIMARY KEY (page_id, version),
 	FOREIGN KEY (page_id, version) REFERENCES versions(page_id, version) ON DELETE CASCADE
@@ -126,6 +126,27 @@ CREATE TABLE structures (
 DROP TABLE qa;
 DROP TABLE sections;
 CREATE UNIQUE INDEX pages_by_site ON pages(site, url); -- unique, so that SQLite knows it orders a join by URL
+`,
+	// 4: rows that a walk of the versions table reads in a page or two
+	// for hundreds of versions. A version's Document (20 KB for a real
+	// page) moves from its versions row to a table of its own, and its
+	// breadcrumbs move the other way, from its structures row: each of
+	// those rows filled a catalog page or more, so an export of the
+	// versions table read every Document or every structure too.
+	`
+CREATE TABLE documents (
+	page_id  TEXT NOT NULL,
+	version  INTEGER NOT NULL,
+	document TEXT NOT NULL,               -- the Document, as staffvoice extract prints it
+	PRIMARY KEY (page_id, version),
+	FOREIGN KEY (page_id, version) REFERENCES versions(page_id, version) ON DELETE CASCADE
+);
+INSERT INTO documents (page_id, version, document) SELECT page_id, version, document FROM versions ORDER BY page_id, version;
+ALTER TABLE versions DROP COLUMN document;
+ALTER TABLE versions ADD COLUMN breadcrumbs TEXT NOT NULL DEFAULT '[]'; -- JSON list
+UPDATE versions SET breadcrumbs = coalesce((SELECT st.breadcrumbs FROM structures st
+	WHERE st.page_id = versions.page_id AND st.version = versions.version), '[]');
+ALTER TABLE structures DROP COLUMN breadcrumbs;
 `,
 }
 

@@ -93,7 +93,7 @@ const qInsertChange = `
 // versionDocument reads the Document of a page's version from the catalog.
 func (s *Store) versionDocument(ctx context.Context, tx *sql.Tx, pageID string, v int) (*extract.Document, error) {
 	var body string
-	if err := s.queryRow(ctx, tx, `SELECT document FROM versions WHERE page_id = ? AND version = ?`, pageID, v).Scan(&body); err != nil {
+	if err := s.queryRow(ctx, tx, `SELECT document FROM documents WHERE page_id = ? AND version = ?`, pageID, v).Scan(&body); err != nil {
 		return nil, err
 	}
 	var doc extract.Document

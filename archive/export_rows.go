@@ -142,12 +142,11 @@ const (
 		FROM pages p WHERE p.site = ?1 AND ?2 = '' AND p.url > ?3 AND p.url <= ?4
 		ORDER BY p.url`
 	qExportVersions = `SELECT p.page_id, p.url, p.site, v.version, v.captured_at, v.content_hash, v.extractor_version,
-			v.title, v.page_number, v.updated, v.published, coalesce(st.breadcrumbs, '[]'),
+			v.title, v.page_number, v.updated, v.published, v.breadcrumbs,
 			coalesce(pc.warc_file, c.warc_file), coalesce(pc.warc_offset, c.warc_offset),
 			coalesce(pc.warc_length, c.warc_length), c.payload_digest
 		FROM pages p
 		CROSS JOIN versions v ON v.page_id = p.page_id
-		LEFT JOIN structures st ON st.page_id = v.page_id AND st.version = v.version
 		JOIN captures c ON c.capture_id = v.capture_id
 		LEFT JOIN captures pc ON pc.capture_id = c.payload_capture
 		WHERE p.site = ?1 AND v.captured_at >= ?2 AND p.url > ?3 AND p.url <= ?4
@@ -243,7 +242,7 @@ func (s *Store) scanRows(ctx context.Context, q string, scan func(*sql.Rows) err
 
 // ExportSites lists the sites that have pages the filter keeps, sorted.
 func (s *Store) ExportSites(ctx context.Context, f ExportFilter) ([]string, error) {
-	if err := s.needSchema(3); err != nil { // the structures and pages_by_site
+	if err := s.needSchema(4); err != nil { // the structures, pages_by_site and versions.breadcrumbs
 		return nil, err
 	}
 	clause, args := sitesClause(f.Sites)

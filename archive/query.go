@@ -81,10 +81,16 @@ func (s *Store) Document(ctx context.Context, rawURL string, version int) (*extr
 	if err != nil {
 		return nil, err
 	}
-	q := `SELECT document FROM versions WHERE page_id = ? AND version = ?`
+	// Before schema 4, Documents were in the versions table; a reader
+	// reads an older catalog as it is.
+	table := "documents"
+	if s.schema != 0 && s.schema < 4 {
+		table = "versions"
+	}
+	q := `SELECT document FROM ` + table + ` WHERE page_id = ? AND version = ?`
 	args := []any{pageID, version}
 	if version == 0 {
-		q = `SELECT document FROM versions WHERE page_id = ? ORDER BY version DESC LIMIT 1`
+		q = `SELECT document FROM ` + table + ` WHERE page_id = ? ORDER BY version DESC LIMIT 1`
 		args = args[:1]
 	}
 	var body string

@@ -361,13 +361,16 @@ func (s *Store) addVersion(ctx context.Context, tx *sql.Tx, pageID string, captu
 func (s *Store) insertVersion(ctx context.Context, tx *sql.Tx, pageID string, v int, captureID int64, at time.Time, doc *encodedDoc, prev *extract.Document) error {
 	if _, err := s.exec(ctx, tx, `
 		INSERT INTO versions (page_id, version, capture_id, captured_at, content_hash, extractor_version,
-			title, page_number, updated, published, qa_count, document)
+			title, page_number, updated, published, qa_count, breadcrumbs)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		pageID, v, captureID, at.UTC().Format(timeLayout), doc.ContentHash, doc.ExtractorVersion,
-		doc.Title, doc.PageNumber, doc.Updated, doc.Published, doc.QACount(), doc.json); err != nil {
+		doc.Title, doc.PageNumber, doc.Updated, doc.Published, doc.QACount(), doc.breadcrumbs); err != nil {
 		return err
 	}
-	if _, err := s.exec(ctx, tx, qInsertStructure, pageID, v, doc.breadcrumbs, doc.sections); err != nil {
+	if _, err := s.exec(ctx, tx, `INSERT INTO documents (page_id, version, document) VALUES (?, ?, ?)`, pageID, v, doc.json); err != nil {
+		return err
+	}
+	if _, err := s.exec(ctx, tx, `INSERT INTO structures (page_id, version, sections) VALUES (?, ?, ?)`, pageID, v, doc.sections); err != nil {
 		return err
 	}
 	if prev != nil {

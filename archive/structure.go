@@ -13,9 +13,8 @@ import (
 )
 
 // The structures table holds the part of each version's Document that the
-// exports read row by row: the breadcrumbs, as a JSON list, and the
-// sections with their questions, in the protocol buffers wire format of
-// this schema:
+// Q&A export reads row by row: the sections with their questions, in the
+// protocol buffers wire format of this schema:
 //
 //	message Sections {
 //	  repeated Section sections = 1;
@@ -34,10 +33,10 @@ import (
 // Decoding it is a walk over length-prefixed strings, far cheaper than
 // decoding the Document's JSON or reading a catalog row per question:
 // reading 1,000,000 Q&A rows for an export took 12 s from the old qa
-// table, 2 s from here. It
-// is a table of its own, not a column of versions, because SQLite reads a
-// row's columns in order: behind the Document's long JSON it would cost
-// a walk through the Document's overflow pages.
+// table, 2 s from here. It is a table of its own, not a column of
+// versions, so that a versions row stays short (see migration 4). The
+// breadcrumbs, which the versions export reads, are a JSON list in the
+// versions row.
 const (
 	fieldSection = 1
 
@@ -74,7 +73,7 @@ func MarshalSections(doc *extract.Document) []byte {
 }
 
 // MarshalBreadcrumbs encodes the breadcrumbs of doc as
-// structures.breadcrumbs holds them.
+// versions.breadcrumbs holds them.
 func MarshalBreadcrumbs(doc *extract.Document) string {
 	if len(doc.Breadcrumbs) == 0 {
 		return "[]"
@@ -218,12 +217,12 @@ func backfillStructures(ctx context.Context, tx *sql.Tx) error {
 			return nil
 		}
 		for _, f := range fills {
-			if _, err := tx.ExecContext(ctx, qInsertStructure, f.page, f.version, f.breadcrumbs, f.sections); err != nil {
+			// The structures table as schema 3 made it.
+			if _, err := tx.ExecContext(ctx, `INSERT INTO structures (page_id, version, breadcrumbs, sections) VALUES (?, ?, ?, ?)`,
+				f.page, f.version, f.breadcrumbs, f.sections); err != nil {
 				return err
 			}
 		}
 		lastPage, lastVersion = fills[len(fills)-1].page, fills[len(fills)-1].version
 	}
 }
-
-const qInsertStructure = `INSERT INTO structures (page_id, version, breadcrumbs, sections) VALUES (?, ?, ?, ?)`

@@ -17,6 +17,14 @@ import (
 func downgrade(t *testing.T, s *Store, to int) {
 	t.Helper()
 	steps := map[int][]string{
+		// Undo 4: the Documents back in the versions rows, the breadcrumbs
+		// back in the structures.
+		4: {`ALTER TABLE versions ADD COLUMN document TEXT NOT NULL DEFAULT ''`,
+			`UPDATE versions SET document = (SELECT d.document FROM documents d WHERE d.page_id = versions.page_id AND d.version = versions.version)`,
+			`DROP TABLE documents`,
+			`ALTER TABLE structures ADD COLUMN breadcrumbs TEXT NOT NULL DEFAULT '[]'`,
+			`UPDATE structures SET breadcrumbs = (SELECT v.breadcrumbs FROM versions v WHERE v.page_id = structures.page_id AND v.version = structures.version)`,
+			`ALTER TABLE versions DROP COLUMN breadcrumbs`},
 		// Undo 3: the sections and qa tables as schema 1 made them (empty:
 		// the upgrade does not read them).
 		3: {`DROP INDEX pages_by_site`, `DROP TABLE structures`,
@@ -230,5 +238,69 @@ func TestExportChunks(t *testing.T) {
 		if got := exportQA(t, s); !reflect.DeepEqual(got, whole) || len(got) != 7*18 {
 			t.Errorf("chunks of %d pages: %d rows, want the %d of a whole read", n, len(got), len(whole))
 		}
+	}
+}
+
+// TestUpgradeMovesDocuments: in a catalog of schema 3, the Documents are
+// in the versions rows and the breadcrumbs in the structures. A reader
+// shows the Documents from there and refuses to export; after Upgrade,
+// both have moved (no copy is left behind), and show, export and the
+// next capture's diff read them from their new places.
+func TestUpgradeMovesDocuments(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openTest(t, dir)
+	page := string(nerimaPage(t))
+	record(t, s, htmlCapture(nerimaURL, []byte(page)))
+	record(t, s, htmlCapture(nerimaURL, []byte(strings.Replace(page, "更新日:2021年2月2日", "更新日:2021年4月1日", 1))))
+	var wantDocs []*extract.Document
+	for v := 1; v <= 2; v++ {
+		doc, err := s.Document(ctx, nerimaURL, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantDocs = append(wantDocs, doc)
+	}
+	wantVersions := exportVersions(t, s)
+	downgrade(t, s, 3)
+	s.Close()
+
+	r, err := OpenReadOnly(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc, err := r.Document(ctx, nerimaURL, 0); err != nil || !reflect.DeepEqual(doc, wantDocs[1]) {
+		t.Errorf("show from schema 3: %v, want the stored Document", err)
+	}
+	if err := r.ExportVersions(ctx, ExportFilter{}, func(VersionRow) error { return nil }); !errors.Is(err, ErrOldSchema) {
+		t.Errorf("export from schema 3: %v, want ErrOldSchema", err)
+	}
+	r.Close()
+
+	if from, to, err := Upgrade(ctx, dir); err != nil || from != 3 || to != 4 {
+		t.Fatalf("Upgrade: %d → %d, %v", from, to, err)
+	}
+	s = openTest(t, dir)
+	defer s.Close()
+	for v, want := range wantDocs {
+		if doc, err := s.Document(ctx, nerimaURL, v+1); err != nil || !reflect.DeepEqual(doc, want) {
+			t.Errorf("version %d after the upgrade: %v, want the Document stored before", v+1, err)
+		}
+	}
+	if got := exportVersions(t, s); !reflect.DeepEqual(got, wantVersions) {
+		t.Errorf("versions after the upgrade %+v, want %+v", got, wantVersions)
+	}
+	for table, column := range map[string]string{"versions": "document", "structures": "breadcrumbs"} {
+		var n int
+		if err := s.db.QueryRow(`SELECT count(*) FROM pragma_table_info(?) WHERE name = ?`, table, column).Scan(&n); err != nil || n != 0 {
+			t.Errorf("%s.%s is still there (%d, %v)", table, column, n, err)
+		}
+	}
+	// A third version is compared with the second, read from documents.
+	res := record(t, s, htmlCapture(nerimaURL, []byte(strings.Replace(page, "更新日:2021年2月2日", "更新日:2021年5月6日", 1))))
+	var changes int
+	s.db.QueryRow(`SELECT count(*) FROM changes WHERE to_version = 3 AND field = 'updated'`).Scan(&changes)
+	if res.Version != 3 || changes != 1 {
+		t.Errorf("after the upgrade: version %d with %d changes of the date, want version 3 and one", res.Version, changes)
 	}
 }

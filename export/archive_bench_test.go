@@ -45,9 +45,10 @@ func syntheticArchive(b *testing.B, sites, pages, versions, sections, questions 
 	insPage := prep(`INSERT INTO pages (page_id, url, site, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)`)
 	insCapture := prep(`INSERT INTO captures (capture_id, page_id, captured_at, url, status, etag, content_type, payload_digest, outcome, warc_file, warc_offset, warc_length, record_id)
 		VALUES (?, ?, ?, ?, 200, ?, 'text/html; charset=UTF-8', ?, 'new', 'staffvoice-20260401000000-00001.warc.gz', ?, 12000, ?)`)
-	insVersion := prep(`INSERT INTO versions (page_id, version, capture_id, captured_at, content_hash, extractor_version, title, page_number, updated, published, qa_count, document)
+	insVersion := prep(`INSERT INTO versions (page_id, version, capture_id, captured_at, content_hash, extractor_version, title, page_number, updated, published, qa_count, breadcrumbs)
 		VALUES (?, ?, ?, ?, ?, '1.0.0', ?, ?, ?, '', ?, ?)`)
-	insStructure := prep(`INSERT INTO structures (page_id, version, breadcrumbs, sections) VALUES (?, ?, ?, ?)`)
+	insDocument := prep(`INSERT INTO documents (page_id, version, document) VALUES (?, ?, ?)`)
+	insStructure := prep(`INSERT INTO structures (page_id, version, sections) VALUES (?, ?, ?)`)
 	answer := strings.Repeat("区民の皆さんの暮らしを支える仕事です。", 6)
 	start := time.Date(2021, 4, 1, 0, 0, 0, 0, time.UTC)
 	capture := 0
@@ -82,10 +83,13 @@ func syntheticArchive(b *testing.B, sites, pages, versions, sections, questions 
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := insVersion.Exec(id, v, capture, at, fmt.Sprintf("sha256:%064d", capture), "職員の声", "855-600-871", updated, sections*questions, string(body)); err != nil {
+				if _, err := insVersion.Exec(id, v, capture, at, fmt.Sprintf("sha256:%064d", capture), "職員の声", "855-600-871", updated, sections*questions, archive.MarshalBreadcrumbs(&doc)); err != nil {
 					b.Fatal(err)
 				}
-				if _, err := insStructure.Exec(id, v, archive.MarshalBreadcrumbs(&doc), archive.MarshalSections(&doc)); err != nil {
+				if _, err := insDocument.Exec(id, v, string(body)); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := insStructure.Exec(id, v, archive.MarshalSections(&doc)); err != nil {
 					b.Fatal(err)
 				}
 			}
