@@ -581,3 +581,27 @@ func TestPartitionDir(t *testing.T) {
 		}
 	}
 }
+
+// TestFailedRenameIsAnError: a file that cannot be put in place (its final
+// name is taken by a directory) fails the export, after the worker has
+// gone on to other sites, and leaves no temporary file.
+func TestFailedRenameIsAnError(t *testing.T) {
+	out := t.TempDir()
+	taken := filepath.Join(out, "qa", "site=nerima", "part-00000.parquet")
+	if err := os.MkdirAll(filepath.Join(taken, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Export(context.Background(), openStore(t, testArchive(t)), Options{Out: out})
+	if err == nil || !strings.Contains(err.Error(), "export qa") || !strings.Contains(err.Error(), taken) {
+		t.Fatalf("err = %v, want the qa table's failed write of %s", err, taken)
+	}
+	filepath.WalkDir(out, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && strings.Contains(d.Name(), ".tmp-") {
+			t.Errorf("left %s", path)
+		}
+		return err
+	})
+	if _, err := os.Stat(filepath.Join(out, "versions", "site=nerima", "part-00000.parquet")); err != nil {
+		t.Errorf("tables before the failure: %v", err)
+	}
+}
