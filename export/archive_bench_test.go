@@ -12,6 +12,7 @@ import (
 
 	"github.com/staffvoice/staffvoice/archive"
 	"github.com/staffvoice/staffvoice/extract"
+	"github.com/staffvoice/staffvoice/internal/gctune"
 )
 
 // syntheticArchive writes a catalog of sites × pages × versions, each
@@ -105,6 +106,7 @@ func syntheticArchive(b *testing.B, sites, pages, versions, sections, questions 
 // (50,000 versions: 50 sites × 200 pages × 5 versions × 2 sections × 10
 // questions) through the archive's readers, as staffvoice export does.
 func BenchmarkExportArchive(b *testing.B) {
+	gctune.Tune() // as staffvoice export does
 	dir := syntheticArchive(b, 50, 200, 5, 2, 10)
 	s, err := archive.OpenReadOnly(context.Background(), dir)
 	if err != nil {

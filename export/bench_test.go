@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/staffvoice/staffvoice/archive"
+	"github.com/staffvoice/staffvoice/internal/gctune"
 )
 
 // synthetic is a Source that makes up an archive: pages × versions ×
@@ -173,6 +174,7 @@ func (g synthetic) ExportCaptures(ctx context.Context, f archive.ExportFilter, f
 // 200 pages × 5 versions, 2 sections × 10 questions each) in each format,
 // and reports Q&A rows/s, peak RSS and the Parquet/JSONL size ratio.
 func BenchmarkExport(b *testing.B) {
+	gctune.Tune() // as staffvoice export does
 	g := newSynthetic(50, 200, 5, 2, 10)
 	sizes := map[Format]int64{}
 	for _, bc := range []struct {

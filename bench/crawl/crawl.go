@@ -15,6 +15,7 @@ import (
 
 	"github.com/staffvoice/staffvoice/archive"
 	"github.com/staffvoice/staffvoice/crawler"
+	"github.com/staffvoice/staffvoice/internal/gctune"
 )
 
 const userAgent = "staffvoice-bench/1 (+loopback benchmark)"
@@ -60,7 +61,7 @@ func scope(opts crawlOptions) (follow, pages *regexp.Regexp, err error) {
 // runStaffvoice crawls the site once into the archive in opts.archive,
 // with politeness off, and times the crawl and the archive's Close.
 func runStaffvoice(ctx context.Context, opts crawlOptions) (crawlResult, error) {
-	crawler.TuneGC() // as staffvoice crawl does
+	gctune.Tune() // as staffvoice crawl does
 	follow, pages, err := scope(opts)
 	if err != nil {
 		return crawlResult{}, err

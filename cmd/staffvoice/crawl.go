@@ -14,6 +14,7 @@ import (
 	"github.com/staffvoice/staffvoice/archive"
 	"github.com/staffvoice/staffvoice/config"
 	"github.com/staffvoice/staffvoice/crawler"
+	"github.com/staffvoice/staffvoice/internal/gctune"
 )
 
 // stringList is a flag that may be repeated.
@@ -30,7 +31,7 @@ type crawlOptions struct {
 }
 
 func runCrawl(ctx context.Context, e *env, args []string) error {
-	crawler.TuneGC()
+	gctune.Tune()
 	var o crawlOptions
 	fs := flag.NewFlagSet("crawl", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)

@@ -24,6 +24,7 @@ import (
 	"github.com/staffvoice/staffvoice/crawler"
 	"github.com/staffvoice/staffvoice/diff"
 	"github.com/staffvoice/staffvoice/export"
+	"github.com/staffvoice/staffvoice/internal/gctune"
 )
 
 // demoSite is a municipal recruiting site before (v1) and after (v2) an
@@ -34,7 +35,7 @@ import (
 var demoSite embed.FS
 
 func runDemo(ctx context.Context, e *env, args []string) error {
-	crawler.TuneGC()
+	gctune.Tune()
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	dir := fs.String("dir", "", "where to leave the archive (default: a new temporary directory)")

@@ -11,6 +11,7 @@ import (
 	"github.com/staffvoice/staffvoice/archive"
 	"github.com/staffvoice/staffvoice/config"
 	"github.com/staffvoice/staffvoice/export"
+	"github.com/staffvoice/staffvoice/internal/gctune"
 )
 
 type exportOptions struct {
@@ -50,6 +51,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("%w: --out is required", errUsage)
 	}
+	gctune.Tune()
 	formats, err := export.ParseFormat(o.format)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)

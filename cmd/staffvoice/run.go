@@ -15,7 +15,7 @@ import (
 
 	"github.com/staffvoice/staffvoice/archive"
 	"github.com/staffvoice/staffvoice/config"
-	"github.com/staffvoice/staffvoice/crawler"
+	"github.com/staffvoice/staffvoice/internal/gctune"
 	"github.com/staffvoice/staffvoice/notify"
 	"github.com/staffvoice/staffvoice/schedules"
 )
@@ -29,7 +29,7 @@ type runOptions struct {
 // runRun is staffvoice run: the daemon that crawls each site on its
 // schedule until SIGINT or SIGTERM.
 func runRun(ctx context.Context, e *env, args []string) error {
-	crawler.TuneGC()
+	gctune.Tune()
 	var o runOptions
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
