@@ -276,6 +276,11 @@ func checkMetadata(t *testing.T, path string) {
 		if c.MetaData.Codec.String() != "ZSTD" {
 			t.Errorf("column %v is %v, want ZSTD", c.MetaData.PathInSchema, c.MetaData.Codec)
 		}
+		// Free text has no bounds; the other columns have theirs.
+		text := slices.ContainsFunc(qaText, func(p []string) bool { return slices.Equal(p, c.MetaData.PathInSchema) })
+		if bounds := c.MetaData.Statistics.MaxValue != nil; bounds == text {
+			t.Errorf("column %v: bounds %v, free text %v", c.MetaData.PathInSchema, bounds, text)
+		}
 	}
 }
 

@@ -63,6 +63,12 @@ type qaRecord struct {
 	Notes            []string  `parquet:"notes,list"`
 }
 
+// qaText and changeText are the tables' free-text columns (see table.text).
+var (
+	qaText     = [][]string{{"answer"}, {"answer_paragraphs", "list", "element"}, {"notes", "list", "element"}}
+	changeText = [][]string{{"old"}, {"new"}}
+)
+
 type changeRecord struct {
 	PageID      string    `parquet:"page_id,dict"`
 	URL         string    `parquet:"url,dict"`
