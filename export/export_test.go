@@ -6,7 +6,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -608,5 +610,28 @@ func TestFailedRenameIsAnError(t *testing.T) {
 	})
 	if _, err := os.Stat(filepath.Join(out, "versions", "site=nerima", "part-00000.parquet")); err != nil {
 		t.Errorf("tables before the failure: %v", err)
+	}
+}
+
+// TestDays: days reads dates as time.Parse(time.DateOnly) does.
+func TestDays(t *testing.T) {
+	want := func(s string) int32 {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			return 0
+		}
+		return int32(d.Unix() / 86400)
+	}
+	inputs := []string{"", "2021-02-02", "2021-02-29", "2020-02-29", "2021-02-30", "2021-04-31", "2021-12-31", "2021-13-01",
+		"2021-00-10", "2021-01-00", "0000-01-01", "9999-12-31", "1969-12-31", "2021-2-02", "2021/02/02", "２０２１-02-02",
+		"2021-02-02 ", "+021-02-02", "2021-0a-02", "20210202xx", "1970-01-01"}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		inputs = append(inputs, fmt.Sprintf("%04d-%02d-%02d", r.IntN(10000), r.IntN(14), r.IntN(33)))
+	}
+	for _, s := range inputs {
+		if got, want := days(s), want(s); got != want {
+			t.Errorf("days(%q) = %d, want %d", s, got, want)
+		}
 	}
 }

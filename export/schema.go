@@ -103,16 +103,33 @@ type captureRecord struct {
 func microseconds(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 // days turns a YYYY-MM-DD date into days since 1970-01-01; 0 (null) for
-// "" or a date that does not parse.
+// "" or a date that does not parse, as time.Parse(time.DateOnly) reads
+// it. It runs for every Q&A row: time.Parse cost 3% of an export.
 func days(date string) int32 {
-	if date == "" {
+	if len(date) != len(time.DateOnly) || date[4] != '-' || date[7] != '-' {
 		return 0
 	}
-	t, err := time.Parse(time.DateOnly, date)
-	if err != nil {
+	y, m, d := number(date[:4]), number(date[5:7]), number(date[8:])
+	if y < 0 || m < 1 || m > 12 || d < 1 {
+		return 0
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d { // past the month's end
 		return 0
 	}
 	return int32(t.Unix() / 86400)
+}
+
+// number reads decimal digits; -1 if s has anything else.
+func number(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return -1
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
 }
 
 func validUTF8(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
