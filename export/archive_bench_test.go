@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,11 +14,12 @@ import (
 	"github.com/staffvoice/staffvoice/internal/gctune"
 )
 
-// syntheticArchive writes a catalog of sites × pages × versions, each
-// version with sections × questions Q&A rows, straight into the SQLite
+// syntheticArchive writes a catalog of the synthetic source's pages,
+// versions and Q&A (see synthetic.sections), straight into the SQLite
 // tables (recording 50,000 captures through Record would take minutes).
 func syntheticArchive(b *testing.B, sites, pages, versions, sections, questions int) string {
 	b.Helper()
+	g := newSynthetic(sites, pages, versions, sections, questions)
 	dir := b.TempDir()
 	ctx := context.Background()
 	s, err := archive.Open(ctx, dir, archive.Options{})
@@ -50,49 +50,33 @@ func syntheticArchive(b *testing.B, sites, pages, versions, sections, questions 
 		VALUES (?, ?, ?, ?, ?, '1.0.0', ?, ?, ?, '', ?, ?)`)
 	insDocument := prep(`INSERT INTO documents (page_id, version, document) VALUES (?, ?, ?)`)
 	insStructure := prep(`INSERT INTO structures (page_id, version, sections) VALUES (?, ?, ?)`)
-	answer := strings.Repeat("区民の皆さんの暮らしを支える仕事です。", 6)
-	start := time.Date(2021, 4, 1, 0, 0, 0, 0, time.UTC)
+	exec := func(st *sql.Stmt, args ...any) {
+		if _, err := st.Exec(args...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	const catalogTime = "2006-01-02T15:04:05.000000000Z" // as the archive writes times
 	capture := 0
 	for si := range sites {
-		site := fmt.Sprintf("city%02d", si)
 		for pi := range pages {
-			id := fmt.Sprintf("%016x", si*100000+pi)
-			url := fmt.Sprintf("https://www.%s.example.lg.jp/saiyo/koe/%d.html", site, pi)
-			last := start.Add(time.Duration(versions) * 24 * time.Hour).Format(time.RFC3339Nano)
-			if _, err := insPage.Exec(id, url, site, start.Format(time.RFC3339Nano), last); err != nil {
-				b.Fatal(err)
-			}
+			site, url, id := g.page(si, pi)
+			exec(insPage, id, url, site, synthStart.Format(catalogTime), synthStart.AddDate(0, versions, 0).Format(catalogTime))
 			for v := 1; v <= versions; v++ {
 				capture++
-				at := start.Add(time.Duration(v) * 24 * time.Hour).Format("2006-01-02T15:04:05.000000000Z")
-				if _, err := insCapture.Exec(capture, id, at, url, fmt.Sprintf(`"%d"`, capture), fmt.Sprintf("sha1:%032d", capture), capture*12000, fmt.Sprintf("<urn:uuid:%d>", capture)); err != nil {
-					b.Fatal(err)
-				}
-				updated := start.AddDate(0, 0, v).Format(time.DateOnly)
-				doc := extract.Document{Breadcrumbs: []string{"ホーム", "職員採用", "職員の声"}}
-				for sec := range sections {
-					doc.Sections = append(doc.Sections, extract.Section{Heading: fmt.Sprintf("職員%dの声", sec)})
-					for q := range questions {
-						question := fmt.Sprintf("質問%dを教えてください", q)
-						doc.Sections[sec].QA = append(doc.Sections[sec].QA, extract.QA{Question: question, QuestionKey: question,
-							Answer: []string{fmt.Sprintf("%s（%d）", answer, v), answer}, Notes: []string{}})
-					}
-				}
+				at := synthStart.AddDate(0, v, 0)
+				exec(insCapture, capture, id, at.Format(catalogTime), url, fmt.Sprintf(`"%d"`, capture), fmt.Sprintf("sha1:%032d", capture), capture*12000, fmt.Sprintf("<urn:uuid:%d>", capture))
+				doc := extract.Document{URL: url, Title: "職員の声", PageNumber: "855-600-871", Updated: at.Format(time.DateOnly),
+					Breadcrumbs: []string{"ホーム", "職員採用", "職員の声"}, Sections: g.sections(si, pi, v)}
 				// The Document is as long as a real one: it sits in front of
 				// nothing the exports read, and must not slow them down.
 				body, err := json.Marshal(doc)
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := insVersion.Exec(id, v, capture, at, fmt.Sprintf("sha256:%064d", capture), "職員の声", "855-600-871", updated, sections*questions, archive.MarshalBreadcrumbs(&doc)); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := insDocument.Exec(id, v, string(body)); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := insStructure.Exec(id, v, archive.MarshalSections(&doc)); err != nil {
-					b.Fatal(err)
-				}
+				exec(insVersion, id, v, capture, at.Format(catalogTime), fmt.Sprintf("sha256:%064d", capture), doc.Title, doc.PageNumber,
+					doc.Updated, doc.QACount(), archive.MarshalBreadcrumbs(&doc))
+				exec(insDocument, id, v, string(body))
+				exec(insStructure, id, v, archive.MarshalSections(&doc))
 			}
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/staffvoice/staffvoice/archive"
+	"github.com/staffvoice/staffvoice/extract"
 	"github.com/staffvoice/staffvoice/internal/gctune"
 )
 
@@ -21,12 +22,12 @@ import (
 // from a vocabulary so that they repeat about as much as real ones (the
 // same questions everywhere, answers that differ).
 type synthetic struct {
-	sites, pagesPerSite, versions, sections, questions int
-	sentences                                          []string
+	sites, pagesPerSite, versions, sectionsPerPage, questions int
+	sentences                                                 []string
 }
 
 func newSynthetic(sites, pagesPerSite, versions, sections, questions int) synthetic {
-	g := synthetic{sites: sites, pagesPerSite: pagesPerSite, versions: versions, sections: sections, questions: questions}
+	g := synthetic{sites: sites, pagesPerSite: pagesPerSite, versions: versions, sectionsPerPage: sections, questions: questions}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 1 << 16 {
 		g.sentences = append(g.sentences, g.sentence(r))
@@ -129,28 +130,11 @@ func (g synthetic) ExportQA(ctx context.Context, f archive.ExportFilter, fn func
 			}
 			for v := 1; v <= g.versions; v++ {
 				at := synthStart.AddDate(0, v, 0)
-				for sec := range g.sections {
-					heading := fmt.Sprintf("職員インタビュー%d（令和%d年度採用）", sec+1, 1+sec)
-					for q := range g.questions {
-						// A version changes one answer: seed by version only
-						// for that one.
-						seedV := 0
-						if q == v%g.questions {
-							seedV = v
-						}
-						r := rand.New(rand.NewPCG(uint64(s*1e6+p*100+sec*10+q), uint64(seedV)))
-						paras := make([]string, 1+r.IntN(3))
-						for i := range paras {
-							paras[i] = g.sentences[r.IntN(len(g.sentences))]
-						}
-						var notes []string
-						if q == 0 {
-							notes = []string{"【注】所属・職名は取材当時のものです。"}
-						}
-						question := synthQuestions[(sec*g.questions+q)%len(synthQuestions)]
+				for si, sec := range g.sections(s, p, v) {
+					for qi, q := range sec.QA {
 						err := fn(archive.QARow{PageID: id, URL: url, Site: site, Version: v, CapturedAt: at, Updated: at.Format(time.DateOnly),
-							ExtractorVersion: "1.0.0", SectionIndex: sec, SectionHeading: heading, QAIndex: q, Question: question,
-							QuestionKey: strings.TrimSuffix(question, "？"), Answer: paras, Notes: notes})
+							ExtractorVersion: "1.0.0", SectionIndex: si, SectionHeading: sec.Heading, QAIndex: qi, Question: q.Question,
+							QuestionKey: q.QuestionKey, Answer: q.Answer, Notes: q.Notes})
 						if err != nil {
 							return err
 						}
@@ -160,6 +144,40 @@ func (g synthetic) ExportQA(ctx context.Context, f archive.ExportFilter, fn func
 		}
 	}
 	return nil
+}
+
+// sections makes up version v of page p of site s: as on a real page,
+// 1 or 2 paragraphs of about 400 bytes per answer (the Nerima page: 1.4
+// paragraphs of 398 bytes), and each version changes one answer of the
+// version before.
+func (g synthetic) sections(s, p, v int) []extract.Section {
+	secs := make([]extract.Section, g.sectionsPerPage)
+	for si := range secs {
+		secs[si].Heading = fmt.Sprintf("職員インタビュー%d（令和%d年度採用）", si+1, 1+si)
+		for q := range g.questions {
+			// Version u > 1 changed the page's question (u-2) mod
+			// its count: the answer is as the last such version up to
+			// v made it.
+			seed := 0
+			for u := 2; u <= v; u++ {
+				if (u-2)%(g.sectionsPerPage*g.questions) == si*g.questions+q {
+					seed = u
+				}
+			}
+			r := rand.New(rand.NewPCG(uint64(s*1e6+p*100+si*10+q), uint64(seed)))
+			paras := make([]string, 1+r.IntN(2))
+			for i := range paras {
+				paras[i] = g.sentences[r.IntN(len(g.sentences))] + g.sentences[r.IntN(len(g.sentences))] + g.sentences[r.IntN(len(g.sentences))]
+			}
+			var notes []string
+			if q == 0 {
+				notes = []string{"【注】所属・職名は取材当時のものです。"}
+			}
+			question := synthQuestions[(si*g.questions+q)%len(synthQuestions)]
+			secs[si].QA = append(secs[si].QA, extract.QA{Question: question, QuestionKey: strings.TrimSuffix(question, "？"), Answer: paras, Notes: notes})
+		}
+	}
+	return secs
 }
 
 func (g synthetic) ExportChanges(ctx context.Context, f archive.ExportFilter, fn func(archive.ChangeRow) error) error {
