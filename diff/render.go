@@ -5,7 +5,8 @@ import (
 	"html/template"
 	"io"
 	"strings"
-	"unicode"
+
+	"github.com/staffvoice/staffvoice/extract"
 )
 
 // Report is the changes between two versions of one page, as
@@ -25,32 +26,19 @@ const (
 	ansiReset = "\x1b[0m"
 )
 
-// Printable replaces control characters other than newline and tab,
-// which scraped text may hold, so that writing it to a terminal cannot
-// send escape sequences (set the title, clear the screen, write the
-// clipboard).
-func Printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r != '\n' && r != '\t' && unicode.IsControl(r) {
-			return '\uFFFD'
-		}
-		return r
-	}, s)
-}
-
 // WriteText writes a report for people: changes grouped by section and
 // question, and text changes with inline [-removed-]{+added+} marks,
-// coloured when color is set. Page text goes through Printable.
+// coloured when color is set. Page text goes through extract.Printable.
 func WriteText(w io.Writer, r Report, color bool) error {
 	p := &textWriter{w: w, color: color}
-	p.linef("%s: version %d → %d, %d changes", Printable(r.URL), r.FromVersion, r.ToVersion, len(r.Changes))
+	p.linef("%s: version %d → %d, %d changes", extract.Printable(r.URL), r.FromVersion, r.ToVersion, len(r.Changes))
 	section, question := "\x00", "\x00"
 	for _, c := range r.Changes {
-		c.Section, c.Question, c.Field, c.Old, c.New = Printable(c.Section), Printable(c.Question), Printable(c.Field), Printable(c.Old), Printable(c.New)
+		c.Section, c.Question, c.Field, c.Old, c.New = extract.Printable(c.Section), extract.Printable(c.Question), extract.Printable(c.Field), extract.Printable(c.Old), extract.Printable(c.New)
 		if len(c.Ops) > 0 {
 			ops := make([]Op, len(c.Ops))
 			for i, op := range c.Ops {
-				ops[i] = Op{op.Op, Printable(op.Text)}
+				ops[i] = Op{op.Op, extract.Printable(op.Text)}
 			}
 			c.Ops = ops
 		}

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 )
 
 // WriteOutline prints the Document as a readable outline: metadata,
-// then each section with its questions, answers and notes.
+// then each section with its questions, answers and notes. Page text goes
+// through Printable.
 func (d *Document) WriteOutline(w io.Writer) error {
 	ew := &errWriter{w: w}
 	p := ew.printf
@@ -75,8 +77,23 @@ type errWriter struct {
 	err error
 }
 
+// printf writes a line or lines of the outline; the format's own
+// characters are printable, so all of it can go through Printable.
 func (e *errWriter) printf(format string, args ...any) {
 	if e.err == nil {
-		_, e.err = fmt.Fprintf(e.w, format, args...)
+		_, e.err = io.WriteString(e.w, Printable(fmt.Sprintf(format, args...)))
 	}
+}
+
+// Printable replaces control characters other than newline and tab,
+// which scraped text may hold, so that writing it to a terminal cannot
+// send escape sequences (set the title, clear the screen, write the
+// clipboard). Every text output of page text goes through it.
+func Printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r != '\n' && r != '\t' && unicode.IsControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/gorilla/feeds"
 
 	"github.com/staffvoice/staffvoice/diff"
+	"github.com/staffvoice/staffvoice/extract"
 )
 
 // MaxFeedEntries is how many entries a feed keeps: the newest.
@@ -89,7 +90,7 @@ func writeFeed(path, title, name string, events []Event, now time.Time) error {
 	for _, e := range events {
 		f.Add(&feeds.Item{
 			Id:      nameUUID("staffvoice:version:" + e.URL + "#" + strconv.Itoa(e.ToVersion)),
-			Title:   fmt.Sprintf("%s — version %d", diff.Printable(e.URL), e.ToVersion),
+			Title:   fmt.Sprintf("%s — version %d", extract.Printable(e.URL), e.ToVersion),
 			Link:    &feeds.Link{Href: e.URL},
 			Updated: e.DetectedAt,
 		})
@@ -170,7 +171,7 @@ const (
 func Summary(e Event) string {
 	var b strings.Builder
 	if e.Municipality != "" {
-		b.WriteString(diff.Printable(e.Municipality) + "\n")
+		b.WriteString(extract.Printable(e.Municipality) + "\n")
 	}
 	changes := make([]diff.Change, 0, min(len(e.Changes), summaryChanges))
 	for _, c := range e.Changes[:min(len(e.Changes), summaryChanges)] {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/staffvoice/staffvoice/archive"
 	"github.com/staffvoice/staffvoice/diff"
+	"github.com/staffvoice/staffvoice/extract"
 )
 
 func runDiff(ctx context.Context, e *env, args []string) error {
@@ -159,8 +160,8 @@ func printChanges(w io.Writer, changes []archive.RecordedChange) error {
 				where += " / " + c.Question
 			}
 		}
-		if _, err := fmt.Fprintf(w, "%s  %s  %s  v%d→v%d  %s  %s\n", c.DetectedAt[:10], siteLabel(c.Site), diff.Printable(c.URL),
-			c.FromVersion, c.ToVersion, c.Kind, diff.Printable(where)); err != nil {
+		if _, err := fmt.Fprintf(w, "%s  %s  %s  v%d→v%d  %s  %s\n", c.DetectedAt[:10], siteLabel(c.Site), extract.Printable(c.URL),
+			c.FromVersion, c.ToVersion, c.Kind, extract.Printable(where)); err != nil {
 			return err
 		}
 	}
