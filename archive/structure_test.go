@@ -117,11 +117,7 @@ func TestSectionsMalformed(t *testing.T) {
 // structures.
 func TestUpgradeFillsStructures(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	s := openTest(t, dir)
-	page := string(nerimaPage(t))
-	record(t, s, htmlCapture(nerimaURL, []byte(page)))
-	record(t, s, htmlCapture(nerimaURL, []byte(strings.Replace(page, "更新日:2021年2月2日", "更新日:2021年4月1日", 1))))
+	dir, s, _ := twoVersions(t)
 	want, wantVersions := exportQA(t, s), exportVersions(t, s)
 	if len(want) != 36 || len(wantVersions) != 2 || len(wantVersions[0].Breadcrumbs) == 0 {
 		t.Fatalf("%d Q&A rows and %+v before the upgrade, want 36 rows and 2 versions with breadcrumbs", len(want), wantVersions)
@@ -163,6 +159,18 @@ func TestUpgradeFillsStructures(t *testing.T) {
 	if from, to, err := Upgrade(ctx, dir); err != nil || from != to {
 		t.Errorf("Upgrade again: %d → %d, %v", from, to, err)
 	}
+}
+
+// twoVersions records two versions of the Nerima page, which differ in
+// their update date, in a new archive.
+func twoVersions(t *testing.T) (dir string, s *Store, page string) {
+	t.Helper()
+	dir = t.TempDir()
+	s = openTest(t, dir)
+	page = string(nerimaPage(t))
+	record(t, s, htmlCapture(nerimaURL, []byte(page)))
+	record(t, s, htmlCapture(nerimaURL, []byte(strings.Replace(page, "更新日:2021年2月2日", "更新日:2021年4月1日", 1))))
+	return dir, s, page
 }
 
 func exportQA(t *testing.T, s *Store) []QARow {
@@ -248,11 +256,7 @@ func TestExportChunks(t *testing.T) {
 // next capture's diff read them from their new places.
 func TestUpgradeMovesDocuments(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	s := openTest(t, dir)
-	page := string(nerimaPage(t))
-	record(t, s, htmlCapture(nerimaURL, []byte(page)))
-	record(t, s, htmlCapture(nerimaURL, []byte(strings.Replace(page, "更新日:2021年2月2日", "更新日:2021年4月1日", 1))))
+	dir, s, page := twoVersions(t)
 	var wantDocs []*extract.Document
 	for v := 1; v <= 2; v++ {
 		doc, err := s.Document(ctx, nerimaURL, v)
