@@ -103,6 +103,10 @@ func ParseDay(s string) (time.Time, error) {
 // batchSize rows are converted and handed to the Parquet writer at a time.
 const batchSize = 1024
 
+// maxPersisting bounds the partitions of a table that wait for their
+// files to be synced and renamed into place.
+const maxPersisting = 16
+
 // rowGroupRows bounds a Parquet row group. The writer keeps a row group's
 // compressed pages in memory until it is flushed, so this bounds memory.
 const rowGroupRows = 64 * 1024
@@ -218,7 +222,10 @@ func (t *table[S, R]) write(ctx context.Context, sites []string, read reader[S])
 	// A worker finishes a site's files, then goes on with its next site
 	// while a goroutine of persisting makes them durable: a sync takes
 	// the disk's time, not the CPU's (0.8 s in an export of 250 files).
+	// At most maxPersisting partitions wait for the disk, each holding
+	// its open files and nothing else.
 	var wg, persisting sync.WaitGroup
+	slots := make(chan struct{}, maxPersisting)
 	for range min(runtime.GOMAXPROCS(0), len(sites)) {
 		wg.Go(func() {
 			for i := range next {
@@ -230,7 +237,9 @@ func (t *table[S, R]) write(ctx context.Context, sites []string, read reader[S])
 					continue
 				}
 				if p != nil {
+					slots <- struct{}{}
 					persisting.Go(func() {
+						defer func() { <-slots }()
 						if r.files, r.err = p.persist(); r.err != nil {
 							cancel()
 						}
@@ -466,12 +475,23 @@ func (p *partition[R]) commit() ([]string, error) {
 	return p.persist()
 }
 
-// finish writes what the Parquet writer still holds and closes it.
+// finish writes what the writers still hold to the files, closes the
+// writers and lets their buffers go.
 func (p *partition[R]) finish() error {
-	if p.pq == nil {
-		return nil
+	if p.pq != nil {
+		if err := p.closeParquet(); err != nil {
+			return err
+		}
 	}
-	return p.closeParquet()
+	p.batch, p.free, p.line = nil, nil, nil
+	for _, f := range []*pendingFile{p.pqFile, p.jsonl} {
+		if f != nil {
+			if err := f.flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // persist makes the finished files durable and renames them into place.
@@ -536,11 +556,19 @@ func createPending(final string) (*pendingFile, error) {
 	return &pendingFile{f: f, w: bufio.NewWriterSize(f, 256<<10), final: final}, nil
 }
 
-func (p *pendingFile) commit() error {
+// flush writes what the buffer holds and lets the buffer go.
+func (p *pendingFile) flush() error {
 	err := p.w.Flush()
-	if err == nil {
-		err = p.f.Chmod(0o644)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", p.final, err)
 	}
+	p.w = nil
+	return nil
+}
+
+// commit syncs the flushed file and renames it into place.
+func (p *pendingFile) commit() error {
+	err := p.f.Chmod(0o644)
 	if err == nil {
 		// Durable before it is visible: a crash after the rename must not
 		// leave an empty or partial file under the final name.

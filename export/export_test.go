@@ -635,3 +635,38 @@ func TestDays(t *testing.T) {
 		}
 	}
 }
+
+// TestManySites: more sites than partitions may wait for the disk
+// (maxPersisting) all get their complete files, and nothing else is left.
+func TestManySites(t *testing.T) {
+	out := t.TempDir()
+	g := newSynthetic(3*maxPersisting, 2, 2, 1, 2)
+	st, err := Export(context.Background(), g, Options{Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ts := range st.Tables[:3] { // pages, versions, qa: the synthetic source has no changes or captures
+		if len(ts.Files) != 2*3*maxPersisting {
+			t.Errorf("%s: %d files, want a Parquet and a JSONL file for each of %d sites", ts.Name, len(ts.Files), 3*maxPersisting)
+		}
+		rows := 0
+		for _, f := range ts.Files {
+			if strings.HasSuffix(f, ".jsonl") {
+				b, err := os.ReadFile(filepath.Join(out, f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				rows += bytes.Count(b, []byte("\n"))
+			}
+		}
+		if int64(rows) != ts.Rows {
+			t.Errorf("%s: %d JSON lines, %d rows", ts.Name, rows, ts.Rows)
+		}
+	}
+	filepath.WalkDir(out, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && strings.Contains(d.Name(), ".tmp-") {
+			t.Errorf("left %s", path)
+		}
+		return err
+	})
+}
