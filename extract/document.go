@@ -92,6 +92,10 @@ var (
 	// ErrNotHTML is returned for a body that is not an HTML page, such as
 	// a PDF, an image or binary data. The error is a *NotHTMLError.
 	ErrNotHTML = errors.New("extract: not an HTML page")
+	// ErrInternal is returned when extraction fails where it never should:
+	// a bug, met on some page. The page is reported, and a crawl or a
+	// daemon goes on with the next one instead of crashing.
+	ErrInternal = errors.New("extract: internal error")
 )
 
 // NotHTMLError says what a non-HTML body was taken to be.

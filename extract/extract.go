@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
@@ -14,8 +15,10 @@ import (
 //
 // An empty body gives ErrEmpty and a body that is not HTML (PDF, image,
 // binary data) a *NotHTMLError. Any HTML, however broken, gives a
-// Document; a page with no Q&A has no sections.
-func Extract(body []byte, pageURL, contentType string) (*Document, error) {
+// Document; a page with no Q&A has no sections. A bug met on a page gives
+// ErrInternal, never a panic.
+func Extract(body []byte, pageURL, contentType string) (doc *Document, err error) {
+	defer recoverInternal(pageURL, &doc, &err)
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, ErrEmpty
 	}
@@ -27,7 +30,7 @@ func Extract(body []byte, pageURL, contentType string) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc := &Document{
+	doc = &Document{
 		URL:              pageURL,
 		ExtractorVersion: Version,
 		Charset:          dec.charset,
@@ -38,6 +41,16 @@ func Extract(body []byte, pageURL, contentType string) (*Document, error) {
 	a.run()
 	a.release()
 	return doc, nil
+}
+
+// recoverInternal, deferred, turns a panic of Extract into ErrInternal
+// with the panic's value, so that one page that meets a bug cannot bring
+// down the process that extracts it. The page stays archived, and
+// staffvoice extract on its payload reproduces the error.
+func recoverInternal(pageURL string, doc **Document, err *error) {
+	if v := recover(); v != nil {
+		*doc, *err = nil, fmt.Errorf("%w on %s: %v", ErrInternal, pageURL, v)
+	}
 }
 
 // run reads the Document out of the walked page, step by step.
