@@ -46,6 +46,10 @@ func Fold(s string) string {
 func appendFold(dst []byte, s string) (_ []byte, ok bool) {
 	run := 0 // s[run:i] is to be copied
 	for i := 0; i < len(s); {
+		i = skipInert3(s, i)
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		size := 1
 		if c < utf8.RuneSelf {
@@ -87,6 +91,45 @@ func appendFold(dst []byte, s string) (_ []byte, ok bool) {
 	return append(dst, s[run:]...), true
 }
 
+// skipInert3 returns where the run of three-byte runes of U+3000–U+9FFF
+// (CJK punctuation, kana, kanji) that starts at s[i] ends, counting only
+// those appendFold keeps as they are (keep3000). Kanji, U+4000–U+9FFF
+// (lead bytes E4–E9), are all kept (TestKanjiKept): only CJK punctuation
+// and kana need the table. It is appendFold's inner loop, written for
+// few bounds checks.
+func skipInert3(s string, i int) int {
+	t := s[i:]
+	for len(t) >= 3 {
+		c0, c1, c2 := t[0], t[1], t[2]
+		if c0-0xE3 > 0xE9-0xE3 || (c1^0x80)|(c2^0x80) >= 0x40 {
+			break
+		}
+		if c0 == 0xE3 {
+			r := uint(c1&0x3F)<<6 | uint(c2&0x3F) // the rune minus U+3000
+			if keep3000[r>>6]&(1<<(r&63)) == 0 {
+				break
+			}
+		}
+		t = t[3:]
+	}
+	return len(s) - len(t)
+}
+
+// keep3000 has a bit for each rune of U+3000–U+3FFF that appendFold keeps
+// as it is: NFKC-inert, not white space, its own variant.
+var keep3000 = keepTable(0x3000)
+
+// keepTable has a bit for each of the 4096 runes from first on that
+// appendFold keeps as they are.
+func keepTable(first rune) (t [64]uint64) {
+	for r := first; r < first+4096; r++ {
+		if nfkcInert(r) && !unicode.IsSpace(r) && variant(r) == r {
+			t[(r-first)>>6] |= 1 << ((r - first) & 63)
+		}
+	}
+	return t
+}
+
 // asciiSpace marks the ASCII bytes unicode.IsSpace reports.
 var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
@@ -112,6 +155,9 @@ func variant(r rune) rune {
 // bulk of Japanese text, are recognised from their lead byte alone.
 func scanFold(s string) (inert, spaces bool) {
 	for i := 0; i < len(s); {
+		if i = skipInert3(s, i); i == len(s) {
+			break
+		}
 		c := s[i]
 		switch {
 		case c < 0x80:
