@@ -185,8 +185,8 @@ func emailIn(line string) string {
 
 // labelled returns the phone or fax number after label in line, or "".
 func labelled(label labelRegexp, line string) string {
-	for _, loc := range label.FindAllStringIndex(line, 4) {
-		if n := phoneNumber.FindString(line[loc[1]:]); n != "" {
+	for _, end := range label.matches(line, 4) {
+		if n := phoneNumber.FindString(line[end:]); n != "" {
 			n = norm.NFKC.String(n)
 			n = strings.Map(func(r rune) rune {
 				switch r {

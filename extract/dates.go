@@ -2,6 +2,7 @@ package extract
 
 import (
 	"fmt"
+	"iter"
 	"regexp"
 	"strconv"
 	"strings"
@@ -120,6 +121,23 @@ func (re labelRegexp) FindAllStringIndex(s string, n int) [][]int {
 	return locs
 }
 
+// matches yields the start and end of the first n matches in s (all of
+// them for n < 0), those FindAllStringIndex returns, looking for each only
+// when the one before has been used: a caller that stops at the first
+// match it can use does not search the rest of s. A label regexp never
+// matches the empty string, so each search starts past the last match.
+func (re labelRegexp) matches(s string, n int) iter.Seq2[int, int] {
+	return func(yield func(start, end int) bool) {
+		for pos := 0; n != 0; n-- {
+			loc := re.FindStringIndex(s[pos:])
+			if loc == nil || loc[1] == loc[0] || !yield(pos+loc[0], pos+loc[1]) {
+				return
+			}
+			pos += loc[1]
+		}
+	}
+}
+
 func (re labelRegexp) FindStringSubmatch(s string) []string {
 	k := re.from(s)
 	if k < 0 {
@@ -226,8 +244,8 @@ func findLabelledDate(label labelRegexp, keys []string, lines []blockLine) (foun
 		if !containsAny(l.text, keys) {
 			continue // cheap test first: regexps on every line cost more than parsing
 		}
-		for _, loc := range label.FindAllStringIndex(l.text, -1) {
-			rest := l.text[loc[1]:]
+		for _, end := range label.matches(l.text, -1) {
+			rest := l.text[end:]
 			at := []blockLine{l}
 			if strings.TrimFunc(rest, isBlank) == "" && l.next != nil {
 				rest = l.next.text

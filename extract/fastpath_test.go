@@ -168,6 +168,15 @@ func TestLabelRegexpsAgreeWithPlainSearch(t *testing.T) {
 			if got, want := re.FindAllStringIndex(s, -1), re.Regexp.FindAllStringIndex(s, -1); fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("%v FindAllStringIndex(%q) = %v, want %v", re, s, got, want)
 			}
+			for _, n := range []int{-1, 1, 4} {
+				var got [][]int
+				for start, end := range re.matches(s, n) {
+					got = append(got, []int{start, end})
+				}
+				if want := re.Regexp.FindAllStringIndex(s, n); fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("%v matches(%q, %d) = %v, want %v", re, s, n, got, want)
+				}
+			}
 			if got, want := re.FindStringIndex(s), re.Regexp.FindStringIndex(s); fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("%v FindStringIndex(%q) = %v, want %v", re, s, got, want)
 			}
