@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"regexp"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -537,18 +536,15 @@ func structuralMarker(s string, maxRunes int) (kind int, ok bool) {
 	// (ここから新しいキャリアが始まりました) is not one.
 	t := strings.TrimSuffix(strings.TrimRight(s, "。."), "です")
 	for _, edge := range []string{"ここから", "ここまで"} {
-		if region, ok := strings.CutSuffix(t, edge); ok && regionName.MatchString(region) {
+		if region, ok := strings.CutSuffix(t, edge); ok && isRegionName(region) {
 			return 0, true
 		}
-		if region, ok := strings.CutPrefix(t, edge); ok && regionName.MatchString(region) {
+		if region, ok := strings.CutPrefix(t, edge); ok && isRegionName(region) {
 			return 0, true
 		}
 	}
 	return 0, false
 }
-
-// regionName matches what CMS region markers call the page's regions.
-var regionName = regexp.MustCompile(`^(?:サイト|グローバル|ローカル|サブ|メイン|共通)?(?:メニュー|ナビ|ナビゲーション|フッター|ヘッダー|ヘッダ|フッタ|サイドバー|サイド|コンテンツ|パンくず|パンくずリスト|リンク|検索|バナー|カテゴリ|関連情報|関連リンク|お知らせ|ページ|情報)(?:エリア|領域|部分)?(?:は)?$`)
 
 // isDataTable reports whether a table holds data rather than page layout:
 // it has no nested table and no heading, and some row has two cells or
