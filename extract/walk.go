@@ -426,12 +426,9 @@ func (w *walker) text(s string) {
 			}
 			s = s[i:]
 		}
-		// Skip the white space.
-		if s[0] == 0xC2 {
-			s = s[2:] // U+00A0
-		} else {
-			s = s[1:]
-		}
+		// Skip the white space, all of it: between tags it runs to
+		// a newline and a line's indentation.
+		s = s[htmlSpaces(s):]
 		if w.lineFirst >= 0 {
 			w.pendingSpace = true
 		}
@@ -487,6 +484,26 @@ func indexHTMLSpace(s string) int {
 		}
 	}
 	return -1
+}
+
+// htmlSpaces returns the length of the run of HTML white space (and
+// U+00A0) that s starts with.
+func htmlSpaces(s string) int {
+	i := 0
+	for i < len(s) {
+		switch s[i] {
+		case ' ', '\t', '\n', '\r', '\f':
+			i++
+			continue
+		case 0xC2:
+			if i+1 < len(s) && s[i+1] == 0xA0 {
+				i += 2
+				continue
+			}
+		}
+		break
+	}
+	return i
 }
 
 func (w *walker) marker(k int) {
