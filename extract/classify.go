@@ -214,25 +214,42 @@ func contactWord(w string) bool {
 // Words are split at separators and camelCase humps: "tmp_section_related"
 // → tmp, section, related; "mainContents" → main, Contents.
 func nextWord(v string) (word, rest string) {
-	start := -1
-	prevLower := false
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		lower, upper, digit := 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9'
-		alnum := lower || upper || digit
-		if start >= 0 && (!alnum || (upper && prevLower)) {
+	i := 0
+	for i < len(v) && wordByte[v[i]] == 0 {
+		i++
+	}
+	if i == len(v) {
+		return "", ""
+	}
+	start := i
+	prevLower := wordByte[v[i]] == lowerOrDigit
+	for i++; i < len(v); i++ {
+		k := wordByte[v[i]]
+		if k == 0 || (k == upperLetter && prevLower) {
 			return v[start:i], v[i:]
 		}
-		if alnum && start < 0 {
-			start = i
-		}
-		prevLower = lower || digit
+		prevLower = k == lowerOrDigit
 	}
-	if start >= 0 {
-		return v[start:], ""
-	}
-	return "", ""
+	return v[start:], ""
 }
+
+// wordByte classes the bytes of id and class lists for nextWord: 0 for
+// separators (and all non-ASCII bytes).
+var wordByte = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = lowerOrDigit
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = lowerOrDigit
+		t[c-'a'+'A'] = upperLetter
+	}
+	return t
+}()
+
+const (
+	lowerOrDigit = 1
+	upperLetter  = 2
+)
 
 // lowerASCII appends s to dst with ASCII letters lower-cased.
 func lowerASCII(dst []byte, s string) []byte {
