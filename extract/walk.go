@@ -30,10 +30,11 @@ type walker struct {
 	*page
 	cur   block
 	owner *html.Node // the element that owns cur; nil for loose text
-	// arena holds the text of every line, back to back. Lines are slices
-	// of its one string, made at the end without a copy; the page's refs
-	// and links hold the lines and links of all blocks, in order.
-	arena        strings.Builder
+	// arena holds the text of every line, back to back, as segments of
+	// the text nodes (textStore); lines are made of it at the end. The
+	// page's refs and links hold the lines and links of all blocks, in
+	// order, as ranges of it.
+	arena        textStore
 	lineFirst    int // where the current line's text starts in arena; -1 before any
 	lineEnd      int // where it ends, blanks at the end excluded
 	pendingSpace bool
@@ -78,9 +79,10 @@ func walkPage(root *html.Node, sizeHint int) *page {
 		groups:   p.groups[:0],
 		cumText:  p.cumText,
 		depth:    p.depth,
+		segs:     p.segs,
 	}
 	w := &walker{page: p}
-	w.arena.Grow(sizeHint * 2 / 3)
+	w.arena.segs = p.segs[:0]
 	w.lineFirst = -1
 	w.marks = span{-1, -1}
 	w.container, w.containerRank = span{-1, -1}, len(containerIDs)+2 // worse than any container
@@ -125,7 +127,7 @@ func reuse[T any](s []T, n int) []T {
 // may use the page or its blocks afterwards. The lists are cleared so
 // that a pooled page does not keep a DOM or a page's text alive.
 func (p *page) release() {
-	if cap(p.blocks) > maxPooledBlocks || cap(p.refs) > 2*maxPooledBlocks {
+	if cap(p.blocks) > maxPooledBlocks || cap(p.refs) > 2*maxPooledBlocks || cap(p.segs) > 4*maxPooledBlocks {
 		return
 	}
 	clear(p.blocks)
@@ -135,30 +137,59 @@ func (p *page) release() {
 	clear(p.lines)
 	clear(p.cells)
 	clear(p.groups[:cap(p.groups)])
+	clear(p.segs[:cap(p.segs)])
 	p.head, p.pageLinks = nil, nil
 	pages.Put(p)
 }
 
-// materialize turns the arena into one string and the line references of
-// every block into its cells, with two allocations for all the lines.
+// materialize turns the line references of every block into its cells,
+// and the link ranges into their texts.
 func (w *walker) materialize() {
-	text := w.arena.String()
 	ncells := 0
 	for i := range w.blocks {
 		ncells += w.blocks[i].ncells
 	}
+	w.segs = w.arena.segs // kept for reuse
 	w.lines = reuse(w.lines, len(w.refs))[:len(w.refs)]
 	lines := w.lines
+	// Lines and link texts within one segment are substrings of their
+	// text nodes; the others are copied, all into one buffer.
+	spill := 0
+	for _, r := range w.refs {
+		if _, ok := w.arena.single(r.start, r.end); !ok {
+			spill += r.end - r.start
+		}
+	}
+	for _, l := range w.links {
+		if _, ok := w.arena.single(l.start, l.end); !ok {
+			spill += l.end - l.start
+		}
+	}
+	for _, l := range w.outlinks {
+		if _, ok := w.arena.single(l.start, l.end); !ok {
+			spill += l.end - l.start
+		}
+	}
+	var buf strings.Builder
+	buf.Grow(spill)
+	text := func(start, end int) string {
+		if t, ok := w.arena.single(start, end); ok {
+			return t
+		}
+		from := buf.Len()
+		w.arena.appendRange(&buf, start, end)
+		return buf.String()[from:]
+	}
 	for i, r := range w.refs {
-		lines[i] = text[r.start:r.end]
+		lines[i] = text(r.start, r.end)
 	}
 	for i := range w.links {
 		l := &w.links[i]
-		l.text = trimBlank(text[l.start:l.end])
+		l.text = trimBlank(text(l.start, l.end))
 	}
 	w.pageLinks = make([]Link, len(w.outlinks))
 	for i, l := range w.outlinks {
-		w.pageLinks[i] = Link{Href: l.href, Text: trimBlank(text[l.start:l.end])}
+		w.pageLinks[i] = Link{Href: l.href, Text: trimBlank(text(l.start, l.end))}
 	}
 	// A cell without text keeps a nil line list: clear what a previous
 	// page left.
@@ -408,27 +439,28 @@ func (w *walker) text(s string) {
 		}
 	}
 	before := w.arena.Len()
-	for len(s) > 0 {
-		// Copy the run up to the next white space in one write.
-		i := indexHTMLSpace(s)
+	w.arena.breakTail()
+	for pos := 0; pos < len(s); {
+		// The run up to the next white space, in one piece.
+		i := indexHTMLSpace(s[pos:])
 		if i != 0 {
-			run := s
+			end := len(s)
 			if i > 0 {
-				run = s[:i]
+				end = pos + i
 			}
 			if w.pendingSpace {
-				w.arena.WriteByte(' ')
+				w.arena.space(s, pos)
 				w.pendingSpace = false
 			}
-			w.appendRun(run)
+			w.appendRun(s, pos, end)
 			if i < 0 {
 				break
 			}
-			s = s[i:]
+			pos = end
 		}
 		// Skip the white space, all of it: between tags it runs to
 		// a newline and a line's indentation.
-		s = s[htmlSpaces(s):]
+		pos += htmlSpaces(s[pos:])
 		if w.lineFirst >= 0 {
 			w.pendingSpace = true
 		}
@@ -440,11 +472,13 @@ func (w *walker) text(s string) {
 	}
 }
 
-// appendRun adds a run of text without HTML white space to the line,
-// keeping the line's bounds without blanks such as U+3000 at either end.
-func (w *walker) appendRun(run string) {
+// appendRun adds s[start:end], a run of text without HTML white space, to
+// the line, keeping the line's bounds without blanks such as U+3000 at
+// either end.
+func (w *walker) appendRun(s string, start, end int) {
 	off := w.arena.Len()
-	w.arena.WriteString(run)
+	w.arena.run(s, start, end)
+	run := s[start:end]
 	left := trimLeftBlank(run)
 	if left == "" {
 		return
