@@ -1,9 +1,6 @@
 package extract
 
-import (
-	"sort"
-	"strings"
-)
+import "strings"
 
 // textStore holds the text of a page's lines without copying it: the
 // walk appends runs of text nodes (substrings of the nodes' Data) and the
@@ -66,34 +63,40 @@ func (t *textStore) run(base string, start, end int) {
 func (t *textStore) breakTail() { t.tail = false }
 
 // find returns the index of the segment that holds offset off, the first
-// segment at or after it when none does.
-func (t *textStore) find(off int) int {
-	return sort.Search(len(t.segs), func(i int) bool {
-		s := t.segs[i]
-		return s.off+len(s.src) > off
-	})
+// segment at or after it when none does, looking from segment i on:
+// callers that look up ranges in arena order pass the index found last.
+func (t *textStore) find(off, i int) int {
+	if i >= len(t.segs) || t.segs[i].off > off {
+		i = 0 // not in arena order after all: look from the start
+	}
+	for i < len(t.segs) && t.segs[i].off+len(t.segs[i].src) <= off {
+		i++
+	}
+	return i
 }
 
 // single returns the text of [start, end) and true when one segment
-// holds it all (or it is empty).
-func (t *textStore) single(start, end int) (string, bool) {
+// holds it all (or it is empty). i is where to look from, as for find;
+// it returns where it found start.
+func (t *textStore) single(start, end, i int) (string, int, bool) {
 	if start >= end {
-		return "", true
+		return "", i, true
 	}
-	i := t.find(start)
+	i = t.find(start, i)
 	if i == len(t.segs) {
-		return "", false
+		return "", i, false
 	}
 	s := t.segs[i]
 	if s.off <= start && end <= s.off+len(s.src) {
-		return s.src[start-s.off : end-s.off], true
+		return s.src[start-s.off : end-s.off], i, true
 	}
-	return "", false
+	return "", i, false
 }
 
-// appendRange writes the text of [start, end) to b.
-func (t *textStore) appendRange(b *strings.Builder, start, end int) {
-	for i := t.find(start); i < len(t.segs) && start < end; i++ {
+// appendRange writes the text of [start, end) to b; i is where to look
+// from, as for find.
+func (t *textStore) appendRange(b *strings.Builder, start, end, i int) {
+	for i = t.find(start, i); i < len(t.segs) && start < end; i++ {
 		s := t.segs[i]
 		from, to := max(start, s.off)-s.off, min(end, s.off+len(s.src))-s.off
 		b.WriteString(s.src[from:to])

@@ -46,11 +46,12 @@ func TestTextStoreAgreesWithCopies(t *testing.T) {
 			start := rng.IntN(len(all) + 1)
 			end := start + rng.IntN(len(all)-start+1)
 			want := all[start:end]
-			if got, ok := ts.single(start, end); ok && got != want {
+			hint := rng.IntN(len(ts.segs) + 1) // any hint, in order or not
+			if got, _, ok := ts.single(start, end, hint); ok && got != want {
 				t.Fatalf("single(%d, %d) = %q, want %q", start, end, got, want)
 			}
 			var b strings.Builder
-			ts.appendRange(&b, start, end)
+			ts.appendRange(&b, start, end, hint)
 			if b.String() != want {
 				t.Fatalf("appendRange(%d, %d) = %q, want %q", start, end, b.String(), want)
 			}

@@ -153,43 +153,48 @@ func (w *walker) materialize() {
 	w.lines = reuse(w.lines, len(w.refs))[:len(w.refs)]
 	lines := w.lines
 	// Lines and link texts within one segment are substrings of their
-	// text nodes; the others are copied, all into one buffer.
+	// text nodes; the others are copied, all into one buffer. Each list
+	// is in arena order, so the segments are looked up in one pass.
 	spill := 0
-	for _, r := range w.refs {
-		if _, ok := w.arena.single(r.start, r.end); !ok {
-			spill += r.end - r.start
+	count := func(start, end, i int) int {
+		_, i, ok := w.arena.single(start, end, i)
+		if !ok {
+			spill += end - start
 		}
+		return i
 	}
-	for _, l := range w.links {
-		if _, ok := w.arena.single(l.start, l.end); !ok {
-			spill += l.end - l.start
-		}
+	for i, k := 0, 0; k < len(w.refs); k++ {
+		i = count(w.refs[k].start, w.refs[k].end, i)
 	}
-	for _, l := range w.outlinks {
-		if _, ok := w.arena.single(l.start, l.end); !ok {
-			spill += l.end - l.start
-		}
+	for i, k := 0, 0; k < len(w.links); k++ {
+		i = count(w.links[k].start, w.links[k].end, i)
+	}
+	for i, k := 0, 0; k < len(w.outlinks); k++ {
+		i = count(w.outlinks[k].start, w.outlinks[k].end, i)
 	}
 	var buf strings.Builder
 	buf.Grow(spill)
-	text := func(start, end int) string {
-		if t, ok := w.arena.single(start, end); ok {
+	text := func(start, end int, i *int) string {
+		t, at, ok := w.arena.single(start, end, *i)
+		*i = at
+		if ok {
 			return t
 		}
 		from := buf.Len()
-		w.arena.appendRange(&buf, start, end)
+		w.arena.appendRange(&buf, start, end, at)
 		return buf.String()[from:]
 	}
-	for i, r := range w.refs {
-		lines[i] = text(r.start, r.end)
+	for i, k := 0, 0; k < len(w.refs); k++ {
+		lines[k] = text(w.refs[k].start, w.refs[k].end, &i)
 	}
-	for i := range w.links {
-		l := &w.links[i]
-		l.text = trimBlank(text(l.start, l.end))
+	for i, k := 0, 0; k < len(w.links); k++ {
+		l := &w.links[k]
+		l.text = trimBlank(text(l.start, l.end, &i))
 	}
 	w.pageLinks = make([]Link, len(w.outlinks))
-	for i, l := range w.outlinks {
-		w.pageLinks[i] = Link{Href: l.href, Text: trimBlank(text(l.start, l.end))}
+	for i, k := 0, 0; k < len(w.outlinks); k++ {
+		l := &w.outlinks[k]
+		w.pageLinks[k] = Link{Href: l.href, Text: trimBlank(text(l.start, l.end, &i))}
 	}
 	// A cell without text keeps a nil line list: clear what a previous
 	// page left.
