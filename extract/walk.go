@@ -153,32 +153,20 @@ func (w *walker) materialize() {
 	w.lines = reuse(w.lines, len(w.refs))[:len(w.refs)]
 	lines := w.lines
 	// Lines and link texts within one segment are substrings of their
-	// text nodes; the others are copied, all into one buffer. Each list
-	// is in arena order, so the segments are looked up in one pass.
-	spill := 0
-	count := func(start, end, i int) int {
-		_, i, ok := w.arena.single(start, end, i)
-		if !ok {
-			spill += end - start
-		}
-		return i
-	}
-	for i, k := 0, 0; k < len(w.refs); k++ {
-		i = count(w.refs[k].start, w.refs[k].end, i)
-	}
-	for i, k := 0, 0; k < len(w.links); k++ {
-		i = count(w.links[k].start, w.links[k].end, i)
-	}
-	for i, k := 0, 0; k < len(w.outlinks); k++ {
-		i = count(w.outlinks[k].start, w.outlinks[k].end, i)
-	}
+	// text nodes; the others (a few per page) are copied into a buffer
+	// shared by many. Each list is in arena order, so the segments are
+	// looked up in one pass over it.
 	var buf strings.Builder
-	buf.Grow(spill)
 	text := func(start, end int, i *int) string {
 		t, at, ok := w.arena.single(start, end, *i)
 		*i = at
 		if ok {
 			return t
+		}
+		if buf.Cap()-buf.Len() < end-start {
+			// A new buffer; the strings made of the last one keep it.
+			buf = strings.Builder{}
+			buf.Grow(max(end-start, 512))
 		}
 		from := buf.Len()
 		w.arena.appendRange(&buf, start, end, at)
