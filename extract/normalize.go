@@ -99,14 +99,27 @@ func appendFold(dst []byte, s string) (_ []byte, ok bool) {
 // few bounds checks.
 func skipInert3(s string, i int) int {
 	t := s[i:]
+	// Two runes at a time: leads 1110xxxx, continuations 10xxxxxx.
+	for len(t) >= 8 {
+		x := binary.LittleEndian.Uint64([]byte(t[:8]))
+		if x&0x0000C0C0F0C0C0F0 != 0x00008080E08080E0 {
+			break
+		}
+		c0, c3 := byte(x), byte(x>>24)
+		if c0-0xE3 > 0xE9-0xE3 || c3-0xE3 > 0xE9-0xE3 ||
+			c0 == 0xE3 && !keep3(uint(x>>8&0x3F)<<6|uint(x>>16&0x3F)) ||
+			c3 == 0xE3 && !keep3(uint(x>>32&0x3F)<<6|uint(x>>40&0x3F)) {
+			break
+		}
+		t = t[6:]
+	}
 	for len(t) >= 3 {
 		c0, c1, c2 := t[0], t[1], t[2]
 		if c0-0xE3 > 0xE9-0xE3 || (c1^0x80)|(c2^0x80) >= 0x40 {
 			break
 		}
 		if c0 == 0xE3 {
-			r := uint(c1&0x3F)<<6 | uint(c2&0x3F) // the rune minus U+3000
-			if keep3000[r>>6]&(1<<(r&63)) == 0 {
+			if !keep3(uint(c1&0x3F)<<6 | uint(c2&0x3F)) {
 				break
 			}
 		}
@@ -114,6 +127,9 @@ func skipInert3(s string, i int) int {
 	}
 	return len(s) - len(t)
 }
+
+// keep3 reports whether appendFold keeps U+3000+r (r < 0x1000) as it is.
+func keep3(r uint) bool { return keep3000[r>>6%64]&(1<<(r&63)) != 0 }
 
 // keep3000 has a bit for each rune of U+3000–U+3FFF that appendFold keeps
 // as it is: NFKC-inert, not white space, its own variant.
