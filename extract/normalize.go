@@ -256,6 +256,7 @@ func ContentHash(d *Document) string {
 	h := hashers.Get().(*hasher)
 	defer h.release()
 	h.h.Reset()
+	h.out = h.out[:0]
 	h.field("title", d.Title)
 	h.field("page_number", d.PageNumber)
 	h.date("updated", d.Updated, d.UpdatedRaw)
@@ -277,6 +278,7 @@ func ContentHash(d *Document) string {
 	h.field("fax", c.Fax)
 	h.field("email", c.Email)
 	h.raw("form", formPath(c.FormURL))
+	h.h.Write(h.out)
 	var sum [sha256.Size]byte
 	return "sha256:" + hex.EncodeToString(h.h.Sum(sum[:0]))
 }
@@ -290,31 +292,25 @@ func (h *hasher) release() {
 	if cap(h.fold) > 64<<10 {
 		h.fold = nil
 	}
+	if cap(h.out) > 256<<10 {
+		h.out = nil
+	}
 	hashers.Put(h)
 }
 
 // hasher writes tagged, length-prefixed fields, so that no two different
-// structures hash the same bytes. Strings go through a fixed buffer
-// rather than a []byte conversion each, folded texts through a reused
-// one.
+// structures hash the same bytes. They are gathered in one reused buffer
+// and hashed at once; folded texts go through another.
 type hasher struct {
 	h    hash.Hash
-	buf  [512]byte
+	out  []byte // what is to be hashed, written at once
 	fold []byte
 }
 
 func (h *hasher) raw(tag, v string) {
-	n := copy(h.buf[:], tag)
-	n += binary.PutUvarint(h.buf[n:], uint64(len(v)))
-	for {
-		c := copy(h.buf[n:], v)
-		h.h.Write(h.buf[:n+c])
-		v = v[c:]
-		if v == "" {
-			return
-		}
-		n = 0
-	}
+	h.out = append(h.out, tag...)
+	h.out = binary.AppendUvarint(h.out, uint64(len(v)))
+	h.out = append(h.out, v...)
 }
 
 func (h *hasher) field(tag, v string) { h.folded(tag, v, false) }
@@ -329,10 +325,9 @@ func (h *hasher) folded(tag, v string, skipEmpty bool) {
 	if len(f) == 0 && skipEmpty {
 		return
 	}
-	n := copy(h.buf[:], tag)
-	n += binary.PutUvarint(h.buf[n:], uint64(len(f)))
-	h.h.Write(h.buf[:n])
-	h.h.Write(f)
+	h.out = append(h.out, tag...)
+	h.out = binary.AppendUvarint(h.out, uint64(len(f)))
+	h.out = append(h.out, f...)
 }
 
 // date hashes a date as YYYY-MM-DD, or, when it could not be read
