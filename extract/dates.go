@@ -47,11 +47,13 @@ func containsAny(s string, subs []string) bool {
 }
 
 var (
-	updatedLabel   = labelRegexp{regexp.MustCompile(`(?:最終更新日時?|更新日時?|最終更新)` + sp + `*[:：]?` + sp + `*`), []string{"最終更新", "更新"}, nil}
-	publishedLabel = labelRegexp{regexp.MustCompile(`(?:掲載開始日|公開開始日|掲載日|公開日|作成日|登録日)` + sp + `*[:：]?` + sp + `*`), publishedKeys, nil}
-	dateAtStart    = regexp.MustCompile(`^` + dateExpr)
-	parseWestern   = regexp.MustCompile(`^(\d{4})\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)
-	parseJapanese  = regexp.MustCompile(`^(令和|平成|昭和|大正|明治|[RHSTM])\s*(\d{1,2}|元)\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)
+	updatedLabel = labelRegexp{regexp.MustCompile(`(?:最終更新日時?|更新日時?|最終更新)` + sp + `*[:：]?` + sp + `*`), []string{"最終更新", "更新"}, nil,
+		&labelMatcher{words: []labelWord{{"最終更新日", "時"}, {"更新日", "時"}, {"最終更新", ""}}}}
+	publishedLabel = labelRegexp{regexp.MustCompile(`(?:掲載開始日|公開開始日|掲載日|公開日|作成日|登録日)` + sp + `*[:：]?` + sp + `*`), publishedKeys, nil,
+		&labelMatcher{words: []labelWord{{"掲載開始日", ""}, {"公開開始日", ""}, {"掲載日", ""}, {"公開日", ""}, {"作成日", ""}, {"登録日", ""}}}}
+	dateAtStart   = regexp.MustCompile(`^` + dateExpr)
+	parseWestern  = regexp.MustCompile(`^(\d{4})\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)
+	parseJapanese = regexp.MustCompile(`^(令和|平成|昭和|大正|明治|[RHSTM])\s*(\d{1,2}|元)\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)
 )
 
 // labelRegexp is a regexp whose matches all start with one of a few
@@ -64,6 +66,8 @@ type labelRegexp struct {
 	*regexp.Regexp
 	starts     []string
 	foldStarts []string // lower-case ASCII
+	// fast, when set, finds the same matches without the regexp.
+	fast *labelMatcher
 }
 
 // from returns where the first match in s may start, or -1 for none.
@@ -98,6 +102,12 @@ func indexFoldASCII(s, word string) int {
 }
 
 func (re labelRegexp) FindStringIndex(s string) []int {
+	if re.fast != nil {
+		if m, ok := re.fast.find(s); ok {
+			return []int{m.start, m.end}
+		}
+		return nil
+	}
 	k := re.from(s)
 	if k < 0 {
 		return nil
@@ -139,6 +149,16 @@ func (re labelRegexp) matches(s string, n int) iter.Seq2[int, int] {
 }
 
 func (re labelRegexp) FindStringSubmatch(s string) []string {
+	if re.fast != nil {
+		m, ok := re.fast.find(s)
+		switch {
+		case !ok:
+			return nil
+		case re.fast.value:
+			return []string{s[m.start:m.end], s[m.vstart:m.vend]}
+		}
+		return []string{s[m.start:m.end]}
+	}
 	k := re.from(s)
 	if k < 0 {
 		return nil
@@ -147,6 +167,21 @@ func (re labelRegexp) FindStringSubmatch(s string) []string {
 }
 
 func (re labelRegexp) ReplaceAllString(s, repl string) string {
+	if re.fast != nil {
+		m, ok := re.fast.find(s)
+		if !ok {
+			return s
+		}
+		var b strings.Builder
+		for ok {
+			b.WriteString(s[:m.start])
+			b.WriteString(repl)
+			s = s[m.end:]
+			m, ok = re.fast.find(s)
+		}
+		b.WriteString(s)
+		return b.String()
+	}
 	k := re.from(s)
 	if k < 0 {
 		return s

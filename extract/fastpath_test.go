@@ -156,7 +156,10 @@ func TestCaseFoldedLabelStarts(t *testing.T) {
 func TestLabelRegexpsAgreeWithPlainSearch(t *testing.T) {
 	pieces := []string{"TEL", "tel.", "Tel", "FAX", "Fax：", "電話", "電話番号", "ファクス", "ファックス・", "ファクシミリ", "☎", "℡", "（代表）", "・", "／", "03-1234-5678", "ページ番号", "ページＩＤ", "記事ID", "ページ", "記事", "最終更新日時", "最終更新", "更新日", "更新", "最終", "掲載開始日",
 		"公開日", "作成日", "登録日", "掲載", "：", ":", "　", " ", "2021年2月2日", "令和3年2月2日", "R3.2.2", "㍻31年4月30日", "８５５－６００",
-		"855-600", "（火曜日）", "10時30分", "あ", "x", "-", "\xe3"}
+		"855-600", "（火曜日）", "10時30分", "あ", "x", "-", "\xe3",
+		// For the hand-written matchers: every character their classes
+		// and words are made of.
+		"\u00a0", "\t", "\n", "\r", "\f", "\v", "時", "日", "公開開始日", "ID", "ＩＤ", "番号", "Ａ", "ｚ", "ー", "−", "‐", "－", "A", "z", "0", "９"}
 	rng := rand.New(rand.NewPCG(13, 14))
 	for range 100000 {
 		var b strings.Builder
