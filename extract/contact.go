@@ -14,9 +14,11 @@ var (
 	// (?i) matches tel and fax in any ASCII case and nothing else: no
 	// other letter folds to t, e, l, f, a or x.
 	phoneLabel = labelRegexp{regexp.MustCompile(`(?i)(?:電話|tel|☎|℡)(?:番号)?(?:[・/／](?:ファクス|ファックス|fax))?` + sp + `*[:：.．]?` + sp + `*(?:[（(][^）)]{1,8}[）)]` + sp + `*)?`),
-		[]string{"電話", "☎", "℡"}, []string{"tel"}, nil}
+		[]string{"電話", "☎", "℡"}, []string{"tel"},
+		&labelMatcher{words: []labelWord{{word: "電話"}, {word: "tel", fold: true}, {word: "☎"}, {word: "℡"}}, number: true, faxJoin: true, dots: true, note: true}}
 	faxLabel = labelRegexp{regexp.MustCompile(`(?i)(?:ファクス|ファックス|ファクシミリ|fax)(?:番号)?` + sp + `*[:：.．]?` + sp + `*(?:[（(][^）)]{1,8}[）)]` + sp + `*)?`),
-		[]string{"ファ"}, []string{"fax"}, nil}
+		[]string{"ファ"}, []string{"fax"},
+		&labelMatcher{words: []labelWord{{word: "ファクス"}, {word: "ファックス"}, {word: "ファクシミリ"}, {word: "fax", fold: true}}, number: true, dots: true, note: true}}
 	phoneNumber = regexp.MustCompile(`^[0-9０-９][0-9０-９\-－‐ー−()（） ]{4,}[0-9０-９]`)
 	emailText   = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
 )

@@ -48,9 +48,9 @@ func containsAny(s string, subs []string) bool {
 
 var (
 	updatedLabel = labelRegexp{regexp.MustCompile(`(?:最終更新日時?|更新日時?|最終更新)` + sp + `*[:：]?` + sp + `*`), []string{"最終更新", "更新"}, nil,
-		&labelMatcher{words: []labelWord{{"最終更新日", "時"}, {"更新日", "時"}, {"最終更新", ""}}}}
+		&labelMatcher{words: []labelWord{{word: "最終更新日", opt: "時"}, {word: "更新日", opt: "時"}, {word: "最終更新"}}}}
 	publishedLabel = labelRegexp{regexp.MustCompile(`(?:掲載開始日|公開開始日|掲載日|公開日|作成日|登録日)` + sp + `*[:：]?` + sp + `*`), publishedKeys, nil,
-		&labelMatcher{words: []labelWord{{"掲載開始日", ""}, {"公開開始日", ""}, {"掲載日", ""}, {"公開日", ""}, {"作成日", ""}, {"登録日", ""}}}}
+		&labelMatcher{words: []labelWord{{word: "掲載開始日"}, {word: "公開開始日"}, {word: "掲載日"}, {word: "公開日"}, {word: "作成日"}, {word: "登録日"}}}}
 	dateAtStart   = regexp.MustCompile(`^` + dateExpr)
 	parseWestern  = regexp.MustCompile(`^(\d{4})\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)
 	parseJapanese = regexp.MustCompile(`^(令和|平成|昭和|大正|明治|[RHSTM])\s*(\d{1,2}|元)\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)

@@ -159,7 +159,8 @@ func TestLabelRegexpsAgreeWithPlainSearch(t *testing.T) {
 		"855-600", "（火曜日）", "10時30分", "あ", "x", "-", "\xe3",
 		// For the hand-written matchers: every character their classes
 		// and words are made of.
-		"\u00a0", "\t", "\n", "\r", "\f", "\v", "時", "日", "公開開始日", "ID", "ＩＤ", "番号", "Ａ", "ｚ", "ー", "−", "‐", "－", "A", "z", "0", "９"}
+		"\u00a0", "\t", "\n", "\r", "\f", "\v", "時", "日", "公開開始日", "ID", "ＩＤ", "番号", "Ａ", "ｚ", "ー", "−", "‐", "－", "A", "z", "0", "９",
+		"(", ")", "（", "）", ".", "．", "/", "fax", "FaX", "tEl", "ファ", "ファクシミリ番号", "・ファクス", "/fax", "（代表電話番号へ）", "(内線123)", "（）", "（ab"}
 	rng := rand.New(rand.NewPCG(13, 14))
 	for range 100000 {
 		var b strings.Builder
