@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"hash"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -256,7 +257,9 @@ func ContentHash(d *Document) string {
 	h := hashers.Get().(*hasher)
 	defer h.release()
 	h.h.Reset()
-	h.out = h.out[:0]
+	// Room for every field at once: folding never lengthens the common
+	// text, and the tags and lengths take a few bytes each.
+	h.out = slices.Grow(h.out[:0], hashSize(d))
 	h.field("title", d.Title)
 	h.field("page_number", d.PageNumber)
 	h.date("updated", d.Updated, d.UpdatedRaw)
@@ -281,6 +284,33 @@ func ContentHash(d *Document) string {
 	h.h.Write(h.out)
 	var sum [sha256.Size]byte
 	return "sha256:" + hex.EncodeToString(h.h.Sum(sum[:0]))
+}
+
+// hashSize is about the size of what ContentHash hashes for d.
+func hashSize(d *Document) int {
+	n := len(d.Title) + len(d.PageNumber) + len(d.UpdatedRaw) + len(d.PublishedRaw) + 256
+	for _, l := range [][]string{d.Breadcrumbs, d.Intro} {
+		for _, s := range l {
+			n += len(s) + 16
+		}
+	}
+	for _, s := range d.Sections {
+		n += len(s.Heading) + 32
+		for _, l := range s.Intro {
+			n += len(l) + 16
+		}
+		for _, q := range s.QA {
+			n += len(q.Question) + 32
+			for _, l := range q.Answer {
+				n += len(l) + 16
+			}
+			for _, l := range q.Notes {
+				n += len(l) + 16
+			}
+		}
+	}
+	c := d.Contact
+	return n + len(c.Department) + len(c.Phone) + len(c.Fax) + len(c.Email) + len(c.FormURL)
 }
 
 // hashers keeps hashers, with their digest and fold buffer, for reuse.
