@@ -79,10 +79,10 @@ func walkPage(root *html.Node, sizeHint int) *page {
 		groups:   p.groups[:0],
 		cumText:  p.cumText,
 		depth:    p.depth,
-		segs:     p.segs,
+		segs:     reuse(p.segs, sizeHint/100+16),
 	}
 	w := &walker{page: p}
-	w.arena.segs = p.segs[:0]
+	w.arena.segs = p.segs
 	w.lineFirst = -1
 	w.marks = span{-1, -1}
 	w.container, w.containerRank = span{-1, -1}, len(containerIDs)+2 // worse than any container
