@@ -26,7 +26,7 @@ const (
 
 type link struct {
 	href, text string
-	start, end int // the text's bytes in the walker's arena, until the walk ends
+	start, end int // the text's range of the walker's arena, until the walk ends
 }
 
 // lineRef is a line of a block during the walk: bytes of the arena, and
@@ -140,6 +140,7 @@ type page struct {
 	// Lists of the analysis after the walk, kept for reuse likewise.
 	cumText []int // cumText[i]: non-link text of blocks [0, i)
 	depth   []int // boilerplate nesting, as +1/-1 at span edges
+	segs    []seg // the text segments of the walk (textStore)
 }
 
 func headingLevel(a atom.Atom) int {

@@ -126,25 +126,48 @@ func classifyWords(v string, inSection, heading bool) role {
 // hasCrumbClass reports an id or class list that names a breadcrumb
 // trail, in any case.
 func hasCrumbClass(v string) bool {
-	var buf [64]byte
-	var lv []byte
-	if len(v) <= len(buf) && isASCIIString(v) {
-		lv = lowerASCII(buf[:0], v)
-	} else {
-		lv = []byte(strings.ToLower(v)) // Unicode case rules, as for any value
+	if !isASCIIString(v) {
+		// Unicode case rules, as for any value: K (U+212A) is a k.
+		return hasCrumbClassLower(strings.ToLower(v))
 	}
-	// One pass: each crumb class starts with c, p or t.
-	for i, c := range lv {
-		if c != 'c' && c != 'p' && c != 't' {
-			continue
-		}
-		for _, cl := range crumbClasses {
-			if len(lv)-i >= len(cl) && string(lv[i:i+len(cl)]) == cl {
-				return true
+	// One pass, folding ASCII case as it goes: each crumb class starts
+	// with c, p or t.
+	for i := 0; i < len(v); i++ {
+		switch v[i] | 0x20 {
+		case 'c', 'p', 't':
+			for _, cl := range crumbClasses {
+				if len(v)-i >= len(cl) && equalLowerASCII(v[i:i+len(cl)], cl) {
+					return true
+				}
 			}
 		}
 	}
 	return false
+}
+
+// hasCrumbClassLower is hasCrumbClass for a lower-case value.
+func hasCrumbClassLower(lv string) bool {
+	for _, cl := range crumbClasses {
+		if strings.Contains(lv, cl) {
+			return true
+		}
+	}
+	return false
+}
+
+// equalLowerASCII reports whether s, lower-cased (ASCII letters only),
+// is lower.
+func equalLowerASCII(s, lower string) bool {
+	for j := 0; j < len(lower); j++ {
+		c := s[j]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // contentWord reports id and class words that make a header or footer the
@@ -191,25 +214,42 @@ func contactWord(w string) bool {
 // Words are split at separators and camelCase humps: "tmp_section_related"
 // → tmp, section, related; "mainContents" → main, Contents.
 func nextWord(v string) (word, rest string) {
-	start := -1
-	prevLower := false
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		lower, upper, digit := 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9'
-		alnum := lower || upper || digit
-		if start >= 0 && (!alnum || (upper && prevLower)) {
+	i := 0
+	for i < len(v) && wordByte[v[i]] == 0 {
+		i++
+	}
+	if i == len(v) {
+		return "", ""
+	}
+	start := i
+	prevLower := wordByte[v[i]] == lowerOrDigit
+	for i++; i < len(v); i++ {
+		k := wordByte[v[i]]
+		if k == 0 || (k == upperLetter && prevLower) {
 			return v[start:i], v[i:]
 		}
-		if alnum && start < 0 {
-			start = i
-		}
-		prevLower = lower || digit
+		prevLower = k == lowerOrDigit
 	}
-	if start >= 0 {
-		return v[start:], ""
-	}
-	return "", ""
+	return v[start:], ""
 }
+
+// wordByte classes the bytes of id and class lists for nextWord: 0 for
+// separators (and all non-ASCII bytes).
+var wordByte = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = lowerOrDigit
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = lowerOrDigit
+		t[c-'a'+'A'] = upperLetter
+	}
+	return t
+}()
+
+const (
+	lowerOrDigit = 1
+	upperLetter  = 2
+)
 
 // lowerASCII appends s to dst with ASCII letters lower-cased.
 func lowerASCII(dst []byte, s string) []byte {

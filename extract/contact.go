@@ -14,14 +14,13 @@ var (
 	// (?i) matches tel and fax in any ASCII case and nothing else: no
 	// other letter folds to t, e, l, f, a or x.
 	phoneLabel = labelRegexp{regexp.MustCompile(`(?i)(?:電話|tel|☎|℡)(?:番号)?(?:[・/／](?:ファクス|ファックス|fax))?` + sp + `*[:：.．]?` + sp + `*(?:[（(][^）)]{1,8}[）)]` + sp + `*)?`),
-		[]string{"電話", "☎", "℡"}, []string{"tel"}}
+		[]string{"電話", "☎", "℡"}, []string{"tel"},
+		&labelMatcher{words: []labelWord{{word: "電話"}, {word: "tel", fold: true}, {word: "☎"}, {word: "℡"}}, number: true, faxJoin: true, dots: true, note: true}}
 	faxLabel = labelRegexp{regexp.MustCompile(`(?i)(?:ファクス|ファックス|ファクシミリ|fax)(?:番号)?` + sp + `*[:：.．]?` + sp + `*(?:[（(][^）)]{1,8}[）)]` + sp + `*)?`),
-		[]string{"ファ"}, []string{"fax"}}
-	phoneNumber  = regexp.MustCompile(`^[0-9０-９][0-9０-９\-－‐ー−()（） ]{4,}[0-9０-９]`)
-	emailText    = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
-	formLinkText = regexp.MustCompile(`メール|フォーム|問い?合わ?せ|問合せ`)
-	// Link text beside a department name that is not part of it.
-	orgLinkText = regexp.MustCompile(`^(?:組織詳細|組織|所在地|地図|アクセス|詳細|案内|ホームページ)(?:へ|を見る|はこちら|情報)?$`)
+		[]string{"ファ"}, []string{"fax"},
+		&labelMatcher{words: []labelWord{{word: "ファクス"}, {word: "ファックス"}, {word: "ファクシミリ"}, {word: "fax", fold: true}}, number: true, dots: true, note: true}}
+	phoneNumber = regexp.MustCompile(`^[0-9０-９][0-9０-９\-－‐ー−()（） ]{4,}[0-9０-９]`)
+	emailText   = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
 )
 
 // findContact reads the お問い合わせ block: a container classed as one
@@ -78,7 +77,7 @@ func (a *analysis) findContact() {
 					c.Email = strings.TrimSpace(addr)
 				}
 			case strings.HasPrefix(lower, "tel:"), strings.HasPrefix(lower, "#"), strings.HasPrefix(lower, "javascript:"):
-			case formLinkText.MatchString(l.text) && c.FormURL == "":
+			case isFormLinkText(l.text) && c.FormURL == "":
 				c.FormURL = a.resolve(href)
 			}
 		}
@@ -111,7 +110,7 @@ const maxContactLines = 40
 func orgLinks(b *block) []string {
 	var strip []string
 	for _, l := range b.links {
-		if l.text != "" && (orgLinkText.MatchString(l.text) || formLinkText.MatchString(l.text)) {
+		if l.text != "" && (isOrgLinkText(l.text) || isFormLinkText(l.text)) {
 			strip = append(strip, l.text)
 		}
 	}
@@ -185,8 +184,8 @@ func emailIn(line string) string {
 
 // labelled returns the phone or fax number after label in line, or "".
 func labelled(label labelRegexp, line string) string {
-	for _, loc := range label.FindAllStringIndex(line, 4) {
-		if n := phoneNumber.FindString(line[loc[1]:]); n != "" {
+	for _, end := range label.matches(line, 4) {
+		if n := phoneNumber.FindString(line[end:]); n != "" {
 			n = norm.NFKC.String(n)
 			n = strings.Map(func(r rune) rune {
 				switch r {

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"fmt"
+	"iter"
 	"regexp"
 	"strconv"
 	"strings"
@@ -46,11 +47,13 @@ func containsAny(s string, subs []string) bool {
 }
 
 var (
-	updatedLabel   = labelRegexp{regexp.MustCompile(`(?:最終更新日時?|更新日時?|最終更新)` + sp + `*[:：]?` + sp + `*`), []string{"最終更新", "更新"}, nil}
-	publishedLabel = labelRegexp{regexp.MustCompile(`(?:掲載開始日|公開開始日|掲載日|公開日|作成日|登録日)` + sp + `*[:：]?` + sp + `*`), publishedKeys, nil}
-	dateAtStart    = regexp.MustCompile(`^` + dateExpr)
-	parseWestern   = regexp.MustCompile(`^(\d{4})\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)
-	parseJapanese  = regexp.MustCompile(`^(令和|平成|昭和|大正|明治|[RHSTM])\s*(\d{1,2}|元)\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)
+	updatedLabel = labelRegexp{regexp.MustCompile(`(?:最終更新日時?|更新日時?|最終更新)` + sp + `*[:：]?` + sp + `*`), []string{"最終更新", "更新"}, nil,
+		&labelMatcher{words: []labelWord{{word: "最終更新日", opt: "時"}, {word: "更新日", opt: "時"}, {word: "最終更新"}}}}
+	publishedLabel = labelRegexp{regexp.MustCompile(`(?:掲載開始日|公開開始日|掲載日|公開日|作成日|登録日)` + sp + `*[:：]?` + sp + `*`), publishedKeys, nil,
+		&labelMatcher{words: []labelWord{{word: "掲載開始日"}, {word: "公開開始日"}, {word: "掲載日"}, {word: "公開日"}, {word: "作成日"}, {word: "登録日"}}}}
+	dateAtStart   = regexp.MustCompile(`^` + dateExpr)
+	parseWestern  = regexp.MustCompile(`^(\d{4})\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)
+	parseJapanese = regexp.MustCompile(`^(令和|平成|昭和|大正|明治|[RHSTM])\s*(\d{1,2}|元)\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)
 )
 
 // labelRegexp is a regexp whose matches all start with one of a few
@@ -63,6 +66,8 @@ type labelRegexp struct {
 	*regexp.Regexp
 	starts     []string
 	foldStarts []string // lower-case ASCII
+	// fast, when set, finds the same matches without the regexp.
+	fast *labelMatcher
 }
 
 // from returns where the first match in s may start, or -1 for none.
@@ -97,6 +102,12 @@ func indexFoldASCII(s, word string) int {
 }
 
 func (re labelRegexp) FindStringIndex(s string) []int {
+	if re.fast != nil {
+		if m, ok := re.fast.find(s); ok {
+			return []int{m.start, m.end}
+		}
+		return nil
+	}
 	k := re.from(s)
 	if k < 0 {
 		return nil
@@ -120,7 +131,34 @@ func (re labelRegexp) FindAllStringIndex(s string, n int) [][]int {
 	return locs
 }
 
+// matches yields the start and end of the first n matches in s (all of
+// them for n < 0), those FindAllStringIndex returns, looking for each only
+// when the one before has been used: a caller that stops at the first
+// match it can use does not search the rest of s. A label regexp never
+// matches the empty string, so each search starts past the last match.
+func (re labelRegexp) matches(s string, n int) iter.Seq2[int, int] {
+	return func(yield func(start, end int) bool) {
+		for pos := 0; n != 0; n-- {
+			loc := re.FindStringIndex(s[pos:])
+			if loc == nil || loc[1] == loc[0] || !yield(pos+loc[0], pos+loc[1]) {
+				return
+			}
+			pos += loc[1]
+		}
+	}
+}
+
 func (re labelRegexp) FindStringSubmatch(s string) []string {
+	if re.fast != nil {
+		m, ok := re.fast.find(s)
+		switch {
+		case !ok:
+			return nil
+		case re.fast.value:
+			return []string{s[m.start:m.end], s[m.vstart:m.vend]}
+		}
+		return []string{s[m.start:m.end]}
+	}
 	k := re.from(s)
 	if k < 0 {
 		return nil
@@ -129,6 +167,21 @@ func (re labelRegexp) FindStringSubmatch(s string) []string {
 }
 
 func (re labelRegexp) ReplaceAllString(s, repl string) string {
+	if re.fast != nil {
+		m, ok := re.fast.find(s)
+		if !ok {
+			return s
+		}
+		var b strings.Builder
+		for ok {
+			b.WriteString(s[:m.start])
+			b.WriteString(repl)
+			s = s[m.end:]
+			m, ok = re.fast.find(s)
+		}
+		b.WriteString(s)
+		return b.String()
+	}
 	k := re.from(s)
 	if k < 0 {
 		return s
@@ -226,8 +279,8 @@ func findLabelledDate(label labelRegexp, keys []string, lines []blockLine) (foun
 		if !containsAny(l.text, keys) {
 			continue // cheap test first: regexps on every line cost more than parsing
 		}
-		for _, loc := range label.FindAllStringIndex(l.text, -1) {
-			rest := l.text[loc[1]:]
+		for _, end := range label.matches(l.text, -1) {
+			rest := l.text[end:]
 			at := []blockLine{l}
 			if strings.TrimFunc(rest, isBlank) == "" && l.next != nil {
 				rest = l.next.text

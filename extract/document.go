@@ -13,10 +13,10 @@ const Version = "1.0.0"
 // Document is the structured content of one page. Its JSON field names are
 // a public contract, documented in the README.
 //
-// Its strings, and those of its Links, may share one buffer holding the
-// page's text, which lives as long as any of them does: a program that
-// keeps a few of them long after the rest (a cache of links, say) should
-// keep copies (strings.Clone).
+// Its strings, and those of its Links, may share memory with the page's
+// text (the text of its HTML nodes, or one buffer of it), which lives as
+// long as any of them does: a program that keeps a few of them long after
+// the rest (a cache of links, say) should keep copies (strings.Clone).
 type Document struct {
 	URL          string   `json:"url"`
 	Title        string   `json:"title"`

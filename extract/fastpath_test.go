@@ -156,7 +156,11 @@ func TestCaseFoldedLabelStarts(t *testing.T) {
 func TestLabelRegexpsAgreeWithPlainSearch(t *testing.T) {
 	pieces := []string{"TEL", "tel.", "Tel", "FAX", "Fax：", "電話", "電話番号", "ファクス", "ファックス・", "ファクシミリ", "☎", "℡", "（代表）", "・", "／", "03-1234-5678", "ページ番号", "ページＩＤ", "記事ID", "ページ", "記事", "最終更新日時", "最終更新", "更新日", "更新", "最終", "掲載開始日",
 		"公開日", "作成日", "登録日", "掲載", "：", ":", "　", " ", "2021年2月2日", "令和3年2月2日", "R3.2.2", "㍻31年4月30日", "８５５－６００",
-		"855-600", "（火曜日）", "10時30分", "あ", "x", "-", "\xe3"}
+		"855-600", "（火曜日）", "10時30分", "あ", "x", "-", "\xe3",
+		// For the hand-written matchers: every character their classes
+		// and words are made of.
+		"\u00a0", "\t", "\n", "\r", "\f", "\v", "時", "日", "公開開始日", "ID", "ＩＤ", "番号", "Ａ", "ｚ", "ー", "−", "‐", "－", "A", "z", "0", "９",
+		"(", ")", "（", "）", ".", "．", "/", "fax", "FaX", "tEl", "ファ", "ファクシミリ番号", "・ファクス", "/fax", "（代表電話番号へ）", "(内線123)", "（）", "（ab"}
 	rng := rand.New(rand.NewPCG(13, 14))
 	for range 100000 {
 		var b strings.Builder
@@ -167,6 +171,15 @@ func TestLabelRegexpsAgreeWithPlainSearch(t *testing.T) {
 		for _, re := range []labelRegexp{pageNumberRe, updatedLabel, publishedLabel, phoneLabel, faxLabel} {
 			if got, want := re.FindAllStringIndex(s, -1), re.Regexp.FindAllStringIndex(s, -1); fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("%v FindAllStringIndex(%q) = %v, want %v", re, s, got, want)
+			}
+			for _, n := range []int{-1, 1, 4} {
+				var got [][]int
+				for start, end := range re.matches(s, n) {
+					got = append(got, []int{start, end})
+				}
+				if want := re.Regexp.FindAllStringIndex(s, n); fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("%v matches(%q, %d) = %v, want %v", re, s, n, got, want)
+				}
 			}
 			if got, want := re.FindStringIndex(s), re.Regexp.FindStringIndex(s); fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("%v FindStringIndex(%q) = %v, want %v", re, s, got, want)

@@ -1,6 +1,9 @@
 package extract
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,4 +72,72 @@ func TestContentHash(t *testing.T) {
 			t.Errorf("%s: content_hash did not change", name)
 		}
 	}
+}
+
+// ContentHash agrees with a plain rendering of its definition (each field
+// folded with Fold, tagged and length-prefixed, then SHA-256) on fields
+// whose folding drops white space across the lengths where a length's
+// uvarint changes size, or lengthens them (㍻ → 平成).
+func TestContentHashAgreesWithDefinition(t *testing.T) {
+	var fields []string
+	for _, n := range []int{0, 1, 60, 127, 128, 129, 200, 16383, 16384, 16390} {
+		for _, pad := range []string{"", " ", "　 ", strings.Repeat(" ", 10)} {
+			body := strings.Repeat("あ", n/3) + strings.Repeat("x", n%3)
+			fields = append(fields, body+pad, pad+body, strings.Repeat("㍻", n/3)+pad, strings.Repeat("a ", n/2))
+		}
+	}
+	for i, f := range fields {
+		d := &Document{Title: f, Intro: []string{f, "", " "}, Sections: []Section{{Heading: f, Intro: []string{f},
+			QA: []QA{{Question: f, Answer: []string{f, fields[(i*7)%len(fields)]}, Notes: []string{f}}}}},
+			Contact: Contact{Department: f}}
+		if got, want := ContentHash(d), plainContentHash(d); got != want {
+			t.Fatalf("field %d (%d bytes): ContentHash %s, by definition %s", i, len(f), got, want)
+		}
+	}
+}
+
+func plainContentHash(d *Document) string {
+	h := sha256.New()
+	raw := func(tag, v string) {
+		h.Write([]byte(tag))
+		h.Write(binary.AppendUvarint(nil, uint64(len(v))))
+		h.Write([]byte(v))
+	}
+	field := func(tag, v string) { raw(tag, Fold(v)) }
+	fields := func(tag string, vs []string) {
+		for _, v := range vs {
+			if f := Fold(v); f != "" {
+				raw(tag, f)
+			}
+		}
+		raw("end", tag)
+	}
+	date := func(tag, iso, r string) {
+		if iso == "" {
+			iso = Fold(r)
+		}
+		raw(tag, iso)
+	}
+	field("title", d.Title)
+	field("page_number", d.PageNumber)
+	date("updated", d.Updated, d.UpdatedRaw)
+	date("published", d.Published, d.PublishedRaw)
+	fields("breadcrumbs", d.Breadcrumbs)
+	fields("intro", d.Intro)
+	for _, s := range d.Sections {
+		field("section", s.Heading)
+		fields("section_intro", s.Intro)
+		for _, q := range s.QA {
+			field("question", q.Question)
+			fields("answer", q.Answer)
+			fields("notes", q.Notes)
+		}
+	}
+	c := d.Contact
+	field("department", c.Department)
+	field("phone", c.Phone)
+	field("fax", c.Fax)
+	field("email", c.Email)
+	raw("form", formPath(c.FormURL))
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }

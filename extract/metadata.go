@@ -249,7 +249,8 @@ func breadcrumbList(v any) []string {
 
 var pageNumberKeys = []string{"ページ", "記事"}
 
-var pageNumberRe = labelRegexp{regexp.MustCompile(`(?:ページ番号|ページID|ページＩＤ|記事番号|記事ID|記事ＩＤ)` + sp + `*[:：]?` + sp + `*([0-9０-９A-Za-zＡ-Ｚａ-ｚ][0-9０-９A-Za-zＡ-Ｚａ-ｚ\-－‐−ー]*)`), pageNumberKeys, nil}
+var pageNumberRe = labelRegexp{regexp.MustCompile(`(?:ページ番号|ページID|ページＩＤ|記事番号|記事ID|記事ＩＤ)` + sp + `*[:：]?` + sp + `*([0-9０-９A-Za-zＡ-Ｚａ-ｚ][0-9０-９A-Za-zＡ-Ｚａ-ｚ\-－‐−ー]*)`), pageNumberKeys, nil,
+	&labelMatcher{words: []labelWord{{word: "ページ番号"}, {word: "ページID"}, {word: "ページＩＤ"}, {word: "記事番号"}, {word: "記事ID"}, {word: "記事ＩＤ"}}, value: true}}
 
 // findPageNumberAndDates reads the page number and the labelled update and
 // publication dates. They are searched outside menus first, in document

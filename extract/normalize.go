@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"hash"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -46,6 +47,10 @@ func Fold(s string) string {
 func appendFold(dst []byte, s string) (_ []byte, ok bool) {
 	run := 0 // s[run:i] is to be copied
 	for i := 0; i < len(s); {
+		i = skipInert3(s, i)
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		size := 1
 		if c < utf8.RuneSelf {
@@ -87,6 +92,61 @@ func appendFold(dst []byte, s string) (_ []byte, ok bool) {
 	return append(dst, s[run:]...), true
 }
 
+// skipInert3 returns where the run of three-byte runes of U+3000–U+9FFF
+// (CJK punctuation, kana, kanji) that starts at s[i] ends, counting only
+// those appendFold keeps as they are (keep3000). Kanji, U+4000–U+9FFF
+// (lead bytes E4–E9), are all kept (TestKanjiKept): only CJK punctuation
+// and kana need the table. It is appendFold's inner loop, written for
+// few bounds checks.
+func skipInert3(s string, i int) int {
+	t := s[i:]
+	// Two runes at a time: leads 1110xxxx, continuations 10xxxxxx.
+	for len(t) >= 8 {
+		x := binary.LittleEndian.Uint64([]byte(t[:8]))
+		if x&0x0000C0C0F0C0C0F0 != 0x00008080E08080E0 {
+			break
+		}
+		c0, c3 := byte(x), byte(x>>24)
+		if c0-0xE3 > 0xE9-0xE3 || c3-0xE3 > 0xE9-0xE3 ||
+			c0 == 0xE3 && !keep3(uint(x>>8&0x3F)<<6|uint(x>>16&0x3F)) ||
+			c3 == 0xE3 && !keep3(uint(x>>32&0x3F)<<6|uint(x>>40&0x3F)) {
+			break
+		}
+		t = t[6:]
+	}
+	for len(t) >= 3 {
+		c0, c1, c2 := t[0], t[1], t[2]
+		if c0-0xE3 > 0xE9-0xE3 || (c1^0x80)|(c2^0x80) >= 0x40 {
+			break
+		}
+		if c0 == 0xE3 {
+			if !keep3(uint(c1&0x3F)<<6 | uint(c2&0x3F)) {
+				break
+			}
+		}
+		t = t[3:]
+	}
+	return len(s) - len(t)
+}
+
+// keep3 reports whether appendFold keeps U+3000+r (r < 0x1000) as it is.
+func keep3(r uint) bool { return keep3000[r>>6%64]&(1<<(r&63)) != 0 }
+
+// keep3000 has a bit for each rune of U+3000–U+3FFF that appendFold keeps
+// as it is: NFKC-inert, not white space, its own variant.
+var keep3000 = keepTable(0x3000)
+
+// keepTable has a bit for each of the 4096 runes from first on that
+// appendFold keeps as they are.
+func keepTable(first rune) (t [64]uint64) {
+	for r := first; r < first+4096; r++ {
+		if nfkcInert(r) && !unicode.IsSpace(r) && variant(r) == r {
+			t[(r-first)>>6] |= 1 << ((r - first) & 63)
+		}
+	}
+	return t
+}
+
 // asciiSpace marks the ASCII bytes unicode.IsSpace reports.
 var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
@@ -112,6 +172,9 @@ func variant(r rune) rune {
 // bulk of Japanese text, are recognised from their lead byte alone.
 func scanFold(s string) (inert, spaces bool) {
 	for i := 0; i < len(s); {
+		if i = skipInert3(s, i); i == len(s) {
+			break
+		}
 		c := s[i]
 		switch {
 		case c < 0x80:
@@ -194,6 +257,9 @@ func ContentHash(d *Document) string {
 	h := hashers.Get().(*hasher)
 	defer h.release()
 	h.h.Reset()
+	// Room for every field at once: folding never lengthens the common
+	// text, and the tags and lengths take a few bytes each.
+	h.out = slices.Grow(h.out[:0], hashSize(d))
 	h.field("title", d.Title)
 	h.field("page_number", d.PageNumber)
 	h.date("updated", d.Updated, d.UpdatedRaw)
@@ -215,8 +281,36 @@ func ContentHash(d *Document) string {
 	h.field("fax", c.Fax)
 	h.field("email", c.Email)
 	h.raw("form", formPath(c.FormURL))
+	h.h.Write(h.out)
 	var sum [sha256.Size]byte
 	return "sha256:" + hex.EncodeToString(h.h.Sum(sum[:0]))
+}
+
+// hashSize is about the size of what ContentHash hashes for d.
+func hashSize(d *Document) int {
+	n := len(d.Title) + len(d.PageNumber) + len(d.UpdatedRaw) + len(d.PublishedRaw) + 256
+	for _, l := range [][]string{d.Breadcrumbs, d.Intro} {
+		for _, s := range l {
+			n += len(s) + 16
+		}
+	}
+	for _, s := range d.Sections {
+		n += len(s.Heading) + 32
+		for _, l := range s.Intro {
+			n += len(l) + 16
+		}
+		for _, q := range s.QA {
+			n += len(q.Question) + 32
+			for _, l := range q.Answer {
+				n += len(l) + 16
+			}
+			for _, l := range q.Notes {
+				n += len(l) + 16
+			}
+		}
+	}
+	c := d.Contact
+	return n + len(c.Department) + len(c.Phone) + len(c.Fax) + len(c.Email) + len(c.FormURL)
 }
 
 // hashers keeps hashers, with their digest and fold buffer, for reuse.
@@ -228,31 +322,25 @@ func (h *hasher) release() {
 	if cap(h.fold) > 64<<10 {
 		h.fold = nil
 	}
+	if cap(h.out) > 256<<10 {
+		h.out = nil
+	}
 	hashers.Put(h)
 }
 
 // hasher writes tagged, length-prefixed fields, so that no two different
-// structures hash the same bytes. Strings go through a fixed buffer
-// rather than a []byte conversion each, folded texts through a reused
-// one.
+// structures hash the same bytes. They are gathered in one reused buffer
+// and hashed at once; folded texts go through another.
 type hasher struct {
 	h    hash.Hash
-	buf  [512]byte
+	out  []byte // what is to be hashed, written at once
 	fold []byte
 }
 
 func (h *hasher) raw(tag, v string) {
-	n := copy(h.buf[:], tag)
-	n += binary.PutUvarint(h.buf[n:], uint64(len(v)))
-	for {
-		c := copy(h.buf[n:], v)
-		h.h.Write(h.buf[:n+c])
-		v = v[c:]
-		if v == "" {
-			return
-		}
-		n = 0
-	}
+	h.out = append(h.out, tag...)
+	h.out = binary.AppendUvarint(h.out, uint64(len(v)))
+	h.out = append(h.out, v...)
 }
 
 func (h *hasher) field(tag, v string) { h.folded(tag, v, false) }
@@ -267,10 +355,9 @@ func (h *hasher) folded(tag, v string, skipEmpty bool) {
 	if len(f) == 0 && skipEmpty {
 		return
 	}
-	n := copy(h.buf[:], tag)
-	n += binary.PutUvarint(h.buf[n:], uint64(len(f)))
-	h.h.Write(h.buf[:n])
-	h.h.Write(f)
+	h.out = append(h.out, tag...)
+	h.out = binary.AppendUvarint(h.out, uint64(len(f)))
+	h.out = append(h.out, f...)
 }
 
 // date hashes a date as YYYY-MM-DD, or, when it could not be read

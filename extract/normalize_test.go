@@ -2,7 +2,9 @@ package extract
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -90,4 +92,50 @@ func TestInertTable(t *testing.T) {
 			t.Fatalf("inert_table.go is stale at U+%04X (run go generate ./extract)", r)
 		}
 	}
+}
+
+// skipInert3 keeps every rune of U+4000–U+9FFF without looking it up.
+func TestKanjiKept(t *testing.T) {
+	for first := rune(0x4000); first < 0xA000; first += 4096 {
+		for i, w := range keepTable(first) {
+			if w != ^uint64(0) {
+				t.Fatalf("a rune of U+%04X–U+%04X is not kept as it is", first+rune(i*64), first+rune(i*64+63))
+			}
+		}
+	}
+}
+
+// appendFold with its skipInert3 fast path agrees with a rune-by-rune
+// fold on text mixing kana, kanji, punctuation, spaces and variants.
+func TestAppendFoldRunes(t *testing.T) {
+	var runes []rune
+	for r := rune(0x2FF0); r < 0xA010; r++ {
+		runes = append(runes, r)
+	}
+	runes = append(runes, ' ', '\t', 'a', 'Z', 0x3000, 0x301C, 0x3099, 0xFF21, 0x1F600)
+	for i, r := range runes {
+		for _, next := range []rune{'a', 'あ', '漢', ' ', 0x3099, runes[(i*7919)%len(runes)]} {
+			s := "漢あ" + string(r) + string(next) + "字"
+			want := Fold(s)
+			got, ok := appendFold(nil, s)
+			if ok && string(got) != want {
+				t.Fatalf("appendFold(%q) = %q, Fold gives %q", s, got, want)
+			}
+			slow := foldRuneByRune(s)
+			if want != slow {
+				t.Fatalf("Fold(%q) = %q, rune by rune %q", s, want, slow)
+			}
+		}
+	}
+}
+
+// foldRuneByRune is Fold as defined: NFKC, white space removed, variants
+// mapped.
+func foldRuneByRune(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return variant(r)
+	}, norm.NFKC.String(s))
 }

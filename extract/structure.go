@@ -80,7 +80,7 @@ func (ws *wordSet) in(s string) bool {
 // question they follow. A page with no question at all has no sections:
 // its text is the intro.
 func (a *analysis) buildSections() {
-	var all []int
+	all := make([]int, 0, a.content.end-a.content.start)
 	a.contentBlocks(func(i int, _ *block) { all = append(all, i) })
 	secLevel, qLevel := a.headingLevels(all)
 	nav := a.navigation(all, qLevel)

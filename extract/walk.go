@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"regexp"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -31,10 +30,11 @@ type walker struct {
 	*page
 	cur   block
 	owner *html.Node // the element that owns cur; nil for loose text
-	// arena holds the text of every line, back to back. Lines are slices
-	// of its one string, made at the end without a copy; the page's refs
-	// and links hold the lines and links of all blocks, in order.
-	arena        strings.Builder
+	// arena holds the text of every line, back to back, as segments of
+	// the text nodes (textStore); lines are made of it at the end. The
+	// page's refs and links hold the lines and links of all blocks, in
+	// order, as ranges of it.
+	arena        textStore
 	lineFirst    int // where the current line's text starts in arena; -1 before any
 	lineEnd      int // where it ends, blanks at the end excluded
 	pendingSpace bool
@@ -79,9 +79,10 @@ func walkPage(root *html.Node, sizeHint int) *page {
 		groups:   p.groups[:0],
 		cumText:  p.cumText,
 		depth:    p.depth,
+		segs:     reuse(p.segs, sizeHint/100+16),
 	}
 	w := &walker{page: p}
-	w.arena.Grow(sizeHint * 2 / 3)
+	w.arena.segs = p.segs
 	w.lineFirst = -1
 	w.marks = span{-1, -1}
 	w.container, w.containerRank = span{-1, -1}, len(containerIDs)+2 // worse than any container
@@ -126,7 +127,7 @@ func reuse[T any](s []T, n int) []T {
 // may use the page or its blocks afterwards. The lists are cleared so
 // that a pooled page does not keep a DOM or a page's text alive.
 func (p *page) release() {
-	if cap(p.blocks) > maxPooledBlocks || cap(p.refs) > 2*maxPooledBlocks {
+	if cap(p.blocks) > maxPooledBlocks || cap(p.refs) > 2*maxPooledBlocks || cap(p.segs) > 4*maxPooledBlocks {
 		return
 	}
 	clear(p.blocks)
@@ -136,30 +137,52 @@ func (p *page) release() {
 	clear(p.lines)
 	clear(p.cells)
 	clear(p.groups[:cap(p.groups)])
+	clear(p.segs[:cap(p.segs)])
 	p.head, p.pageLinks = nil, nil
 	pages.Put(p)
 }
 
-// materialize turns the arena into one string and the line references of
-// every block into its cells, with two allocations for all the lines.
+// materialize turns the line references of every block into its cells,
+// and the link ranges into their texts.
 func (w *walker) materialize() {
-	text := w.arena.String()
 	ncells := 0
 	for i := range w.blocks {
 		ncells += w.blocks[i].ncells
 	}
+	w.segs = w.arena.segs // kept for reuse
 	w.lines = reuse(w.lines, len(w.refs))[:len(w.refs)]
 	lines := w.lines
-	for i, r := range w.refs {
-		lines[i] = text[r.start:r.end]
+	// Lines and link texts within one segment are substrings of their
+	// text nodes; the others (a few per page) are copied into a buffer
+	// shared by many. Each list is in arena order, so the segments are
+	// looked up in one pass over it.
+	var buf strings.Builder
+	text := func(start, end int, i *int) string {
+		t, at, ok := w.arena.single(start, end, *i)
+		*i = at
+		if ok {
+			return t
+		}
+		if buf.Cap()-buf.Len() < end-start {
+			// A new buffer; the strings made of the last one keep it.
+			buf = strings.Builder{}
+			buf.Grow(max(end-start, 512))
+		}
+		from := buf.Len()
+		w.arena.appendRange(&buf, start, end, at)
+		return buf.String()[from:]
 	}
-	for i := range w.links {
-		l := &w.links[i]
-		l.text = trimBlank(text[l.start:l.end])
+	for i, k := 0, 0; k < len(w.refs); k++ {
+		lines[k] = text(w.refs[k].start, w.refs[k].end, &i)
+	}
+	for i, k := 0, 0; k < len(w.links); k++ {
+		l := &w.links[k]
+		l.text = trimBlank(text(l.start, l.end, &i))
 	}
 	w.pageLinks = make([]Link, len(w.outlinks))
-	for i, l := range w.outlinks {
-		w.pageLinks[i] = Link{Href: l.href, Text: trimBlank(text[l.start:l.end])}
+	for i, k := 0, 0; k < len(w.outlinks); k++ {
+		l := &w.outlinks[k]
+		w.pageLinks[k] = Link{Href: l.href, Text: trimBlank(text(l.start, l.end, &i))}
 	}
 	// A cell without text keeps a nil line list: clear what a previous
 	// page left.
@@ -409,30 +432,28 @@ func (w *walker) text(s string) {
 		}
 	}
 	before := w.arena.Len()
-	for len(s) > 0 {
-		// Copy the run up to the next white space in one write.
-		i := indexHTMLSpace(s)
+	w.arena.breakTail()
+	for pos := 0; pos < len(s); {
+		// The run up to the next white space, in one piece.
+		i := indexHTMLSpace(s[pos:])
 		if i != 0 {
-			run := s
+			end := len(s)
 			if i > 0 {
-				run = s[:i]
+				end = pos + i
 			}
 			if w.pendingSpace {
-				w.arena.WriteByte(' ')
+				w.arena.space(s, pos)
 				w.pendingSpace = false
 			}
-			w.appendRun(run)
+			w.appendRun(s, pos, end)
 			if i < 0 {
 				break
 			}
-			s = s[i:]
+			pos = end
 		}
-		// Skip the white space.
-		if s[0] == 0xC2 {
-			s = s[2:] // U+00A0
-		} else {
-			s = s[1:]
-		}
+		// Skip the white space, all of it: between tags it runs to
+		// a newline and a line's indentation.
+		pos += htmlSpaces(s[pos:])
 		if w.lineFirst >= 0 {
 			w.pendingSpace = true
 		}
@@ -444,11 +465,13 @@ func (w *walker) text(s string) {
 	}
 }
 
-// appendRun adds a run of text without HTML white space to the line,
-// keeping the line's bounds without blanks such as U+3000 at either end.
-func (w *walker) appendRun(run string) {
+// appendRun adds s[start:end], a run of text without HTML white space, to
+// the line, keeping the line's bounds without blanks such as U+3000 at
+// either end.
+func (w *walker) appendRun(s string, start, end int) {
 	off := w.arena.Len()
-	w.arena.WriteString(run)
+	w.arena.run(s, start, end)
+	run := s[start:end]
 	left := trimLeftBlank(run)
 	if left == "" {
 		return
@@ -488,6 +511,26 @@ func indexHTMLSpace(s string) int {
 		}
 	}
 	return -1
+}
+
+// htmlSpaces returns the length of the run of HTML white space (and
+// U+00A0) that s starts with.
+func htmlSpaces(s string) int {
+	i := 0
+	for i < len(s) {
+		switch s[i] {
+		case ' ', '\t', '\n', '\r', '\f':
+			i++
+			continue
+		case 0xC2:
+			if i+1 < len(s) && s[i+1] == 0xA0 {
+				i += 2
+				continue
+			}
+		}
+		break
+	}
+	return i
 }
 
 func (w *walker) marker(k int) {
@@ -537,18 +580,15 @@ func structuralMarker(s string, maxRunes int) (kind int, ok bool) {
 	// (ここから新しいキャリアが始まりました) is not one.
 	t := strings.TrimSuffix(strings.TrimRight(s, "。."), "です")
 	for _, edge := range []string{"ここから", "ここまで"} {
-		if region, ok := strings.CutSuffix(t, edge); ok && regionName.MatchString(region) {
+		if region, ok := strings.CutSuffix(t, edge); ok && isRegionName(region) {
 			return 0, true
 		}
-		if region, ok := strings.CutPrefix(t, edge); ok && regionName.MatchString(region) {
+		if region, ok := strings.CutPrefix(t, edge); ok && isRegionName(region) {
 			return 0, true
 		}
 	}
 	return 0, false
 }
-
-// regionName matches what CMS region markers call the page's regions.
-var regionName = regexp.MustCompile(`^(?:サイト|グローバル|ローカル|サブ|メイン|共通)?(?:メニュー|ナビ|ナビゲーション|フッター|ヘッダー|ヘッダ|フッタ|サイドバー|サイド|コンテンツ|パンくず|パンくずリスト|リンク|検索|バナー|カテゴリ|関連情報|関連リンク|お知らせ|ページ|情報)(?:エリア|領域|部分)?(?:は)?$`)
 
 // isDataTable reports whether a table holds data rather than page layout:
 // it has no nested table and no heading, and some row has two cells or

@@ -1,0 +1,123 @@
+package extract
+
+import (
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The regexps the matchers of matchers.go replace, kept as their oracle.
+var (
+	// regionName matches what CMS region markers call the page's regions.
+	regionName   = regexp.MustCompile(`^(?:サイト|グローバル|ローカル|サブ|メイン|共通)?(?:メニュー|ナビ|ナビゲーション|フッター|ヘッダー|ヘッダ|フッタ|サイドバー|サイド|コンテンツ|パンくず|パンくずリスト|リンク|検索|バナー|カテゴリ|関連情報|関連リンク|お知らせ|ページ|情報)(?:エリア|領域|部分)?(?:は)?$`)
+	formLinkText = regexp.MustCompile(`メール|フォーム|問い?合わ?せ|問合せ`)
+	// Link text beside a department name that is not part of it.
+	orgLinkText = regexp.MustCompile(`^(?:組織詳細|組織|所在地|地図|アクセス|詳細|案内|ホームページ)(?:へ|を見る|はこちら|情報)?$`)
+)
+
+// TestMatchersAgreeWithRegexps runs each hand-written matcher and the
+// regexp it replaces on the same texts: every word of the regexp's
+// alternations, their combinations, and random mixtures with noise.
+func TestMatchersAgreeWithRegexps(t *testing.T) {
+	cases := []struct {
+		name  string
+		fn    func(string) bool
+		re    func(string) bool
+		words []string
+	}{
+		// The words are the regexps' own, written out again here, so that
+		// a word missing from a matcher's lists shows.
+		{"regionName", isRegionName, regionName.MatchString, strings.Fields(`サイト グローバル ローカル サブ メイン 共通
+			メニュー ナビ ナビゲーション フッター ヘッダー ヘッダ フッタ サイドバー サイド コンテンツ パンくず パンくずリスト
+			リンク 検索 バナー カテゴリ 関連情報 関連リンク お知らせ ページ 情報 エリア 領域 部分 は ここから です サ ナ`)},
+		{"orgLinkText", isOrgLinkText, orgLinkText.MatchString, strings.Fields(`組織詳細 組織 所在地 地図 アクセス 詳細 案内 ホームページ
+			へ を見る はこちら 情報 組 を 詳`)},
+		{"formLinkText", isFormLinkText, formLinkText.MatchString, strings.Fields(`メール フォーム 問 い 合 わ せ 問い合わせ 問合せ メー ル こちら お`)},
+	}
+	noise := []string{"", "a", " ", "　", "。", "\xe5", "x"}
+	rng := rand.New(rand.NewPCG(21, 22))
+	for _, c := range cases {
+		matched := 0
+		check := func(s string) {
+			got, want := c.fn(s), c.re(s)
+			if got != want {
+				t.Fatalf("%s(%q) = %v, the regexp says %v", c.name, s, got, want)
+			}
+			if want {
+				matched++
+			}
+		}
+		// Every sequence of up to three words, with noise around.
+		for _, a := range c.words {
+			check(a)
+			for _, b := range c.words {
+				check(a + b)
+				for _, d := range c.words {
+					check(a + b + d)
+				}
+			}
+		}
+		for range 200000 {
+			var b strings.Builder
+			for n := rng.IntN(5); n > 0; n-- {
+				if rng.IntN(4) == 0 {
+					b.WriteString(noise[rng.IntN(len(noise))])
+				}
+				w := c.words[rng.IntN(len(c.words))]
+				if rng.IntN(8) == 0 {
+					w = w[:rng.IntN(len(w)+1)] // a cut word, maybe mid-rune
+				}
+				b.WriteString(w)
+			}
+			check(b.String())
+		}
+		if matched == 0 {
+			t.Fatalf("%s: no text matched; the test proves nothing", c.name)
+		}
+	}
+}
+
+// nextWordOracle is nextWord as first written, byte class by comparisons.
+func nextWordOracle(v string) (word, rest string) {
+	start := -1
+	prevLower := false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		lower, upper, digit := 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9'
+		alnum := lower || upper || digit
+		if start >= 0 && (!alnum || (upper && prevLower)) {
+			return v[start:i], v[i:]
+		}
+		if alnum && start < 0 {
+			start = i
+		}
+		prevLower = lower || digit
+	}
+	if start >= 0 {
+		return v[start:], ""
+	}
+	return "", ""
+}
+
+func TestNextWordAgreesWithOracle(t *testing.T) {
+	alphabet := []string{"a", "z", "A", "Z", "0", "9", "_", "-", " ", "\xe3", "\x81", "あ", "@", "[", "`", "{", "/", ":"}
+	rng := rand.New(rand.NewPCG(23, 24))
+	for range 200000 {
+		var b strings.Builder
+		for n := rng.IntN(12); n > 0; n-- {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		for rest := b.String(); ; {
+			w1, r1 := nextWord(rest)
+			w2, r2 := nextWordOracle(rest)
+			if w1 != w2 || r1 != r2 {
+				t.Fatalf("nextWord(%q) = %q, %q; want %q, %q", rest, w1, r1, w2, r2)
+			}
+			if w1 == "" {
+				break
+			}
+			rest = r1
+		}
+	}
+}
