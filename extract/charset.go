@@ -6,7 +6,6 @@ import (
 	"mime"
 	"regexp"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -153,7 +152,7 @@ func metaCharset(body []byte) string {
 			if !bytes.Contains(tag, []byte("harset")) && !bytes.Contains(tag, []byte("HARSET")) {
 				break // no charset here: skip the tokenizer
 			}
-			if cs := metaTags.charset(tag); cs != "" {
+			if cs := metaTagCharset(tag); cs != "" {
 				return cs
 			}
 		}
@@ -163,39 +162,6 @@ func metaCharset(body []byte) string {
 
 func hasPrefixFold(b []byte, prefix string) bool {
 	return len(b) > len(prefix) && bytes.EqualFold(b[:len(prefix)], []byte(prefix))
-}
-
-// metaTags remembers what metaTagCharset said of the <meta> tags it read
-// last. The pages of a site, and the sites of one CMS, declare their
-// charset with the same tag, byte for byte; tokenizing it again costs
-// more than decoding the rest of the head (the tokenizer alone allocates
-// 4 KB).
-var metaTags = metaMemo{m: map[string]string{}}
-
-// metaMemo is a bounded, concurrency-safe memo of metaTagCharset.
-type metaMemo struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-// maxMetaMemo bounds the tags remembered; the memo starts over when full.
-const maxMetaMemo = 256
-
-func (mm *metaMemo) charset(tag []byte) string {
-	mm.mu.Lock()
-	cs, ok := mm.m[string(tag)]
-	mm.mu.Unlock()
-	if ok {
-		return cs
-	}
-	cs = metaTagCharset(tag)
-	mm.mu.Lock()
-	if len(mm.m) >= maxMetaMemo {
-		clear(mm.m)
-	}
-	mm.m[string(tag)] = cs
-	mm.mu.Unlock()
-	return cs
 }
 
 // metaTagCharset reads the charset of the <meta> tag that b starts with.

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -116,28 +115,4 @@ func sectionText(d *Document) []string {
 		}
 	}
 	return out
-}
-
-// The memo of metaTagCharset answers as metaTagCharset does, the second
-// time and after starting over.
-func TestMetaTagMemo(t *testing.T) {
-	tags := []string{`<meta charset="UTF-8">`, `<meta charset=shift_jis>`, `<meta http-equiv="Content-Type" content="text/html; charset=EUC-JP">`,
-		`<meta name="viewport" content="width=device-width">`, `<META CHARSET='Shift_JIS'>`, `<meta charset="">`}
-	mm := metaMemo{m: map[string]string{}}
-	for round := range 3 {
-		for _, tag := range tags {
-			if got, want := mm.charset([]byte(tag)), metaTagCharset([]byte(tag)); got != want {
-				t.Fatalf("round %d: memo says %q for %s, metaTagCharset %q", round, got, tag, want)
-			}
-		}
-	}
-	for i := range maxMetaMemo + 10 {
-		tag := fmt.Sprintf(`<meta charset="x-%d">`, i)
-		if got, want := mm.charset([]byte(tag)), metaTagCharset([]byte(tag)); got != want {
-			t.Fatalf("memo says %q for %s, metaTagCharset %q", got, tag, want)
-		}
-	}
-	if len(mm.m) > maxMetaMemo {
-		t.Fatalf("memo holds %d tags, more than %d", len(mm.m), maxMetaMemo)
-	}
 }
