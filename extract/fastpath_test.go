@@ -162,7 +162,11 @@ func TestLabelRegexpsAgreeWithPlainSearch(t *testing.T) {
 		"\u00a0", "\t", "\n", "\r", "\f", "\v", "時", "日", "公開開始日", "ID", "ＩＤ", "番号", "Ａ", "ｚ", "ー", "−", "‐", "－", "A", "z", "0", "９",
 		"(", ")", "（", "）", ".", "．", "/", "fax", "FaX", "tEl", "ファ", "ファクシミリ番号", "・ファクス", "/fax", "（代表電話番号へ）", "(内線123)", "（）", "（ab"}
 	rng := rand.New(rand.NewPCG(13, 14))
-	for range 100000 {
+	lines := 100000
+	if raceEnabled {
+		lines = 10000
+	}
+	for range lines {
 		var b strings.Builder
 		for n := rng.IntN(8); n > 0; n-- {
 			b.WriteString(pieces[rng.IntN(len(pieces))])
