@@ -117,8 +117,9 @@ func (s *Store) checkRecord(file string, offset int64, recordID string, want gow
 // rebuilds each page's versions: captures in order, a version wherever the
 // content hash changes. It returns how many pages' versions changed.
 // Running it twice changes nothing the second time.
-// A page whose stored payload cannot be read keeps its versions and is
-// reported; the others go on.
+// A page whose stored payload cannot be read, or on which the extractor
+// meets a bug (extract.ErrInternal), keeps its versions and is reported;
+// the others go on.
 func (s *Store) Reextract(ctx context.Context) (pages, changed int, problems []string, err error) {
 	if s.warc == nil {
 		return 0, 0, nil, fmt.Errorf("archive: reextract: read-only store")
@@ -132,8 +133,8 @@ func (s *Store) Reextract(ctx context.Context) (pages, changed int, problems []s
 			return pages, changed, problems, err
 		}
 		did, err := s.reextractPage(ctx, id)
-		var unreadable *unreadableError
-		if errors.As(err, &unreadable) {
+		var kept *keptPageError
+		if errors.As(err, &kept) {
 			problems = append(problems, fmt.Sprintf("page %s kept as it was: %v", id, err))
 			continue
 		}
@@ -148,11 +149,17 @@ func (s *Store) Reextract(ctx context.Context) (pages, changed int, problems []s
 	return pages, changed, problems, nil
 }
 
-// unreadableError is a stored payload that cannot be read back.
-type unreadableError struct{ err error }
+// extractPage is extract.Extract; a test puts a failing extractor in its
+// place.
+var extractPage = extract.Extract
 
-func (e *unreadableError) Error() string { return e.err.Error() }
-func (e *unreadableError) Unwrap() error { return e.err }
+// keptPageError is why a page's versions cannot be rebuilt, so that it
+// keeps them: a stored payload that cannot be read back, or one the
+// extractor fails on.
+type keptPageError struct{ err error }
+
+func (e *keptPageError) Error() string { return e.err.Error() }
+func (e *keptPageError) Unwrap() error { return e.err }
 
 func (s *Store) pageIDs(ctx context.Context) ([]string, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT page_id FROM pages ORDER BY page_id`)
@@ -214,9 +221,13 @@ func (s *Store) reextractPage(ctx context.Context, pageID string) (bool, error) 
 		if !seen {
 			body, err := s.readPayload(c.file, c.offset, c.recordID, c.digest)
 			if err != nil {
-				return false, &unreadableError{fmt.Errorf("capture %d: %w", c.payload, err)}
+				return false, &keptPageError{fmt.Errorf("capture %d: %w", c.payload, err)}
 			}
-			doc, _ = extract.Extract(body, c.url, c.ct)
+			// Not HTML (nil) is no version; a bug must not drop one.
+			doc, err = extractPage(body, c.url, c.ct)
+			if errors.Is(err, extract.ErrInternal) {
+				return false, &keptPageError{fmt.Errorf("capture %d: %w", c.payload, err)}
+			}
 			docs[c.payload] = doc
 		}
 		if doc == nil || doc.ContentHash == last {

@@ -167,7 +167,7 @@ func (s *Store) Record(ctx context.Context, c Capture) (Result, error) {
 	if row.outcome == OutcomeNew && c.Status == http.StatusOK && !c.Truncated {
 		d := c.Document
 		if d == nil {
-			d, res.ExtractErr = extract.Extract(c.Body, c.URL, row.contentType)
+			d, res.ExtractErr = extractPage(c.Body, c.URL, row.contentType)
 		}
 		if d != nil {
 			if doc, err = encodeDoc(d); err != nil {

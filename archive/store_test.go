@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/nlnwa/gowarc"
+
+	"github.com/staffvoice/staffvoice/extract"
 )
 
 const nerimaURL = "https://www.city.nerima.tokyo.jp/kusei/saiyo/mezasu/koe.html"
@@ -320,5 +322,34 @@ func TestNotModifiedRefersToTheLast200(t *testing.T) {
 	}
 	if n, problems, err := s.Verify(ctx); err != nil || len(problems) > 0 {
 		t.Errorf("verify %d: %v %v", n, problems, err)
+	}
+}
+
+// TestReextractKeepsAPageTheExtractorFailsOn: when the extractor meets a
+// bug (extract.ErrInternal) on one of a page's payloads, reextract keeps
+// the page's versions and changes as they were and reports the page,
+// instead of dropping that payload's version.
+func TestReextractKeepsAPageTheExtractorFailsOn(t *testing.T) {
+	_, s, _ := twoVersions(t)
+	defer s.Close()
+	ctx := context.Background()
+	var before int
+	s.db.QueryRow(`SELECT count(*) FROM changes`).Scan(&before)
+	defer func(f func([]byte, string, string) (*extract.Document, error)) { extractPage = f }(extractPage)
+	extractPage = func(body []byte, pageURL, contentType string) (*extract.Document, error) {
+		if strings.Contains(string(body), "2021年4月1日") {
+			return nil, fmt.Errorf("%w on %s: index out of range", extract.ErrInternal, pageURL)
+		}
+		return extract.Extract(body, pageURL, contentType)
+	}
+	pages, changed, problems, err := s.Reextract(ctx)
+	if err != nil || pages != 0 || changed != 0 || len(problems) != 1 || !strings.Contains(problems[0], "internal error") {
+		t.Fatalf("reextract: %d pages, %d changed, problems %q, %v; want the page kept and reported", pages, changed, problems, err)
+	}
+	var after int
+	s.db.QueryRow(`SELECT count(*) FROM changes`).Scan(&after)
+	versions, _, err := s.History(ctx, nerimaURL)
+	if err != nil || len(versions) != 2 || after != before || before == 0 {
+		t.Errorf("after the failed reextract: %d versions (%v), %d changes (were %d); want both versions and their changes", len(versions), err, after, before)
 	}
 }
