@@ -58,7 +58,7 @@ CREATE TABLE versions (
 	updated           TEXT NOT NULL,
 	published         TEXT NOT NULL,
 	qa_count          INTEGER NOT NULL,
-	document          TEXT NOT NULL,      -- the Document; in its own table from schema 4
+	document          TEXT NOT NULL,      -- the Document, as staffvoice extract prints it
 	PRIMARY KEY (page_id, version)
 );
 
@@ -118,7 +118,7 @@ CREATE INDEX changes_by_time ON changes(detected_at);
 CREATE TABLE structures (
 	page_id     TEXT NOT NULL,
 	version     INTEGER NOT NULL,
-	breadcrumbs TEXT NOT NULL,            -- JSON list; in versions from schema 4
+	breadcrumbs TEXT NOT NULL,            -- JSON list
 	sections    BLOB NOT NULL,            -- protocol buffers, see structure.go
 	PRIMARY KEY (page_id, version),
 	FOREIGN KEY (page_id, version) REFERENCES versions(page_id, version) ON DELETE CASCADE

@@ -240,6 +240,11 @@ func (t *table[S, R]) write(ctx context.Context, sites []string, read reader[S])
 					slots <- struct{}{}
 					persisting.Go(func() {
 						defer func() { <-slots }()
+						if err := ctx.Err(); err != nil {
+							p.abort() // the export failed or stops: no more files in place
+							r.err = err
+							return
+						}
 						if r.files, r.err = p.persist(); r.err != nil {
 							cancel()
 						}
@@ -273,7 +278,7 @@ func (t *table[S, R]) write(ctx context.Context, sites []string, read reader[S])
 		var p *partition[R]
 		if p, err = t.open(site); err == nil {
 			var files []string
-			files, err = p.commit()
+			files, err = p.finishAndPersist()
 			ts.Files = append(ts.Files, files...)
 		}
 	}
@@ -466,8 +471,8 @@ func (p *partition[R]) closeParquet() error {
 	return err
 }
 
-// commit finishes the partition's files and persists them.
-func (p *partition[R]) commit() ([]string, error) {
+// finishAndPersist finishes the partition's files and persists them.
+func (p *partition[R]) finishAndPersist() ([]string, error) {
 	if err := p.finish(); err != nil {
 		p.abort()
 		return nil, err

@@ -248,7 +248,8 @@ func TestRoundTrip(t *testing.T) {
 	if counts["pages"] != 3 || counts["versions"] != 3 || counts["captures"] != 5 || counts["qa"] < 36 {
 		t.Errorf("row counts = %v", counts)
 	}
-	checkMetadata(t, filepath.Join(out, "qa", "site=nerima", "part-00000.parquet"))
+	checkMetadata(t, filepath.Join(out, "qa", "site=nerima", "part-00000.parquet"), "qa", qaText)
+	checkMetadata(t, filepath.Join(out, "changes", "site=nerima", "part-00000.parquet"), "changes", changeText)
 }
 
 func equalJSON(a, b any) bool {
@@ -257,7 +258,9 @@ func equalJSON(a, b any) bool {
 	return bytes.Equal(x, y)
 }
 
-func checkMetadata(t *testing.T, path string) {
+// checkMetadata checks a Parquet file's key/value metadata, its codec,
+// and that its free-text columns, and only they, lack bounds.
+func checkMetadata(t *testing.T, path, table string, text [][]string) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -269,7 +272,7 @@ func checkMetadata(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for key, want := range map[string]string{"staffvoice.schema_version": SchemaVersion, "staffvoice.extractor_version": "1.0.0", "staffvoice.table": "qa"} {
+	for key, want := range map[string]string{"staffvoice.schema_version": SchemaVersion, "staffvoice.extractor_version": extract.Version, "staffvoice.table": table} {
 		if got, _ := pf.Lookup(key); got != want {
 			t.Errorf("%s: metadata %s = %q, want %q", path, key, got, want)
 		}
@@ -279,9 +282,9 @@ func checkMetadata(t *testing.T, path string) {
 			t.Errorf("column %v is %v, want ZSTD", c.MetaData.PathInSchema, c.MetaData.Codec)
 		}
 		// Free text has no bounds; the other columns have theirs.
-		text := slices.ContainsFunc(qaText, func(p []string) bool { return slices.Equal(p, c.MetaData.PathInSchema) })
-		if bounds := c.MetaData.Statistics.MaxValue != nil; bounds == text {
-			t.Errorf("column %v: bounds %v, free text %v", c.MetaData.PathInSchema, bounds, text)
+		free := slices.ContainsFunc(text, func(p []string) bool { return slices.Equal(p, c.MetaData.PathInSchema) })
+		if bounds := c.MetaData.Statistics.MaxValue != nil; bounds == free {
+			t.Errorf("%s: column %v: bounds %v, free text %v", path, c.MetaData.PathInSchema, bounds, free)
 		}
 	}
 }
@@ -590,8 +593,8 @@ func TestPartitionDir(t *testing.T) {
 }
 
 // TestFailedRenameIsAnError: a file that cannot be put in place (its final
-// name is taken by a directory) fails the export, after the worker has
-// gone on to other sites, and leaves no temporary file.
+// name is taken by a directory), which is found out on a goroutine of its
+// own, still fails the export, and leaves no temporary file.
 func TestFailedRenameIsAnError(t *testing.T) {
 	out := t.TempDir()
 	taken := filepath.Join(out, "qa", "site=nerima", "part-00000.parquet")
