@@ -205,7 +205,7 @@ type byteInfo struct {
 }
 
 func inspect(body []byte) byteInfo {
-	return byteInfo{body: body, validUTF8: validUTF8(body), jisEscape: hasJISEscape(body)}
+	return byteInfo{body: body, validUTF8: utf8.Valid(body), jisEscape: hasJISEscape(body)}
 }
 
 // fits reports whether the body is plausibly text in the named encoding.
