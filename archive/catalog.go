@@ -148,6 +148,10 @@ UPDATE versions SET breadcrumbs = coalesce((SELECT st.breadcrumbs FROM structure
 	WHERE st.page_id = versions.page_id AND st.version = versions.version), '[]');
 ALTER TABLE structures DROP COLUMN breadcrumbs;
 `,
+	// 5: a version's structures row stores in full only the questions
+	// that changed from the version before (structure.go); the step
+	// rewrites the rows of an existing catalog so.
+	`-- 5: structures rows that point at unchanged questions (see compactStructures)`,
 }
 
 // openCatalog opens the SQLite catalog with WAL, foreign keys and a busy
@@ -191,6 +195,7 @@ func openCatalog(ctx context.Context, path string, readOnly bool) (*sql.DB, erro
 var migrationSteps = map[int]func(context.Context, *sql.Tx) error{
 	2: backfillChanges,    // changes were not recorded before schema 2
 	3: backfillStructures, // the structures table is new in schema 3
+	5: compactStructures,  // unchanged questions point at their home
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

@@ -309,7 +309,17 @@ func (s *Store) ExportVersions(ctx context.Context, f ExportFilter, fn func(Vers
 
 // ExportQA calls fn for every question of every version, ordered by site,
 // URL, version, section_index and qa_index.
+//
+// A version stores in full only the questions that changed from the
+// version before (see PageEncoder), so every version of a page is read,
+// in order, and f.Since only decides which of them give rows.
 func (s *Store) ExportQA(ctx context.Context, f ExportFilter, fn func(QARow) error) error {
+	since, err := exportSince(f.Since)
+	if err != nil {
+		return fmt.Errorf("archive: export qa: %w", err)
+	}
+	f.Since = ""
+	var d pageDecoder
 	return s.eachRow(ctx, "qa", f, qExportQA, func(rows *sql.Rows) error {
 		var v QARow
 		var at string
@@ -317,11 +327,15 @@ func (s *Store) ExportQA(ctx context.Context, f ExportFilter, fn func(QARow) err
 		if err := rows.Scan(&v.PageID, &v.URL, &v.Site, &v.Version, &at, &v.Updated, &v.ExtractorVersion, &sections); err != nil {
 			return err
 		}
+		keep := at >= since // catalog times sort as strings
 		var err error
 		if v.CapturedAt, err = parseCatalogTime(at); err != nil {
 			return err
 		}
-		err = decodeSections(sections, func(si int, heading string, qi int, q extract.QA) error {
+		err = d.decode(v.PageID, v.Version, sections, func(si int, heading string, qi int, q extract.QA) error {
+			if !keep {
+				return nil
+			}
 			r := v
 			r.SectionIndex, r.SectionHeading, r.QAIndex = si, heading, qi
 			r.Question, r.QuestionKey, r.Answer, r.Notes = q.Question, q.QuestionKey, q.Answer, q.Notes

@@ -253,6 +253,7 @@ func (s *Store) reextractPage(ctx context.Context, pageID string) (bool, error) 
 			return false, fmt.Errorf("archive: reextract %s: %w", pageID, err)
 		}
 	}
+	var enc PageEncoder
 	for i, v := range versions {
 		var prev *extract.Document
 		if i > 0 {
@@ -260,7 +261,7 @@ func (s *Store) reextractPage(ctx context.Context, pageID string) (bool, error) 
 		}
 		doc, err := encodeDoc(v.doc)
 		if err == nil {
-			err = s.insertVersion(ctx, tx, pageID, i+1, v.captureID, v.at, doc, prev)
+			err = s.insertVersion(ctx, tx, pageID, i+1, v.captureID, v.at, doc, prev, enc.Encode(v.doc))
 		}
 		if err != nil {
 			return false, fmt.Errorf("archive: reextract %s: %w", pageID, err)

@@ -344,21 +344,29 @@ func (s *Store) addVersion(ctx context.Context, tx *sql.Tx, pageID string, captu
 		return latest, false, nil
 	}
 	var prev *extract.Document
+	var enc PageEncoder
 	if latest > 0 {
 		if prev, err = s.versionDocument(ctx, tx, pageID, latest); err != nil {
 			return 0, false, err
 		}
+		var stored []byte
+		err := s.queryRow(ctx, tx, `SELECT sections FROM structures WHERE page_id = ? AND version = ?`, pageID, latest).Scan(&stored)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, false, err
+		}
+		enc.continueAfter(latest, prev, stored)
 	}
 	v := latest + 1
-	if err := s.insertVersion(ctx, tx, pageID, v, captureID, at, doc, prev); err != nil {
+	if err := s.insertVersion(ctx, tx, pageID, v, captureID, at, doc, prev, enc.Encode(doc.Document)); err != nil {
 		return 0, false, err
 	}
 	return v, true, nil
 }
 
-// insertVersion stores version v of a page, and the changes to it from
-// prev, the version before (nil for the first).
-func (s *Store) insertVersion(ctx context.Context, tx *sql.Tx, pageID string, v int, captureID int64, at time.Time, doc *encodedDoc, prev *extract.Document) error {
+// insertVersion stores version v of a page, with its sections encoded by
+// the page's PageEncoder, and the changes to it from prev, the version
+// before (nil for the first).
+func (s *Store) insertVersion(ctx context.Context, tx *sql.Tx, pageID string, v int, captureID int64, at time.Time, doc *encodedDoc, prev *extract.Document, sections []byte) error {
 	if _, err := s.exec(ctx, tx, `
 		INSERT INTO versions (page_id, version, capture_id, captured_at, content_hash, extractor_version,
 			title, page_number, updated, published, qa_count, breadcrumbs)
@@ -370,7 +378,7 @@ func (s *Store) insertVersion(ctx context.Context, tx *sql.Tx, pageID string, v 
 	if _, err := s.exec(ctx, tx, `INSERT INTO documents (page_id, version, document) VALUES (?, ?, ?)`, pageID, v, doc.json); err != nil {
 		return err
 	}
-	if _, err := s.exec(ctx, tx, `INSERT INTO structures (page_id, version, sections) VALUES (?, ?, ?)`, pageID, v, doc.sections); err != nil {
+	if _, err := s.exec(ctx, tx, `INSERT INTO structures (page_id, version, sections) VALUES (?, ?, ?)`, pageID, v, sections); err != nil {
 		return err
 	}
 	if prev != nil {
@@ -380,11 +388,11 @@ func (s *Store) insertVersion(ctx context.Context, tx *sql.Tx, pageID string, v 
 }
 
 // encodedDoc is a Document with the encodings its version's rows store,
-// made before the catalog is locked.
+// made before the catalog is locked. Its sections are encoded against
+// the version before, once the catalog is locked.
 type encodedDoc struct {
 	*extract.Document
 	json, breadcrumbs string
-	sections          []byte
 }
 
 func encodeDoc(doc *extract.Document) (*encodedDoc, error) {
@@ -392,7 +400,7 @@ func encodeDoc(doc *extract.Document) (*encodedDoc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &encodedDoc{Document: doc, json: string(body), breadcrumbs: MarshalBreadcrumbs(doc), sections: MarshalSections(doc)}, nil
+	return &encodedDoc{Document: doc, json: string(body), breadcrumbs: MarshalBreadcrumbs(doc)}, nil
 }
 
 // lookup reads what a capture is compared with: the page's last capture

@@ -159,6 +159,11 @@ func OpenReadOnly(ctx context.Context, dir string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("archive: read schema version: %w", err)
 	}
+	if s.schema > len(migrations) {
+		// Its rows may be stored in ways this staffvoice would misread.
+		db.Close()
+		return nil, fmt.Errorf("archive: catalog schema %d is newer than this staffvoice knows (%d); upgrade staffvoice", s.schema, len(migrations))
+	}
 	return s, nil
 }
 

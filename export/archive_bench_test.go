@@ -61,6 +61,7 @@ func syntheticArchive(b *testing.B, sites, pages, versions, sections, questions 
 		for pi := range pages {
 			site, url, id := g.page(si, pi)
 			exec(insPage, id, url, site, synthStart.Format(catalogTime), synthStart.AddDate(0, versions, 0).Format(catalogTime))
+			var enc archive.PageEncoder // as the archive encodes a page's versions
 			for v := 1; v <= versions; v++ {
 				capture++
 				at := synthStart.AddDate(0, v, 0)
@@ -76,7 +77,7 @@ func syntheticArchive(b *testing.B, sites, pages, versions, sections, questions 
 				exec(insVersion, id, v, capture, at.Format(catalogTime), fmt.Sprintf("sha256:%064d", capture), doc.Title, doc.PageNumber,
 					doc.Updated, doc.QACount(), archive.MarshalBreadcrumbs(&doc))
 				exec(insDocument, id, v, string(body))
-				exec(insStructure, id, v, archive.MarshalSections(&doc))
+				exec(insStructure, id, v, enc.Encode(&doc))
 			}
 		}
 	}
