@@ -174,6 +174,9 @@ func (e *PageEncoder) same(q extract.QA, i int) int {
 	if i < len(e.prev) && sameQA(q, e.prev[i]) {
 		return i
 	}
+	if len(e.prev) == 0 {
+		return -1
+	}
 	if e.keys == nil {
 		e.keys = make(map[string][]int, len(e.prev))
 		for j, p := range e.prev {
