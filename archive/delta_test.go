@@ -340,3 +340,23 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPageDecoder: whatever a structures row holds, decoding it after a
+// page's first version gives questions or an error, never a panic.
+func FuzzPageDecoder(f *testing.F) {
+	doc := &extract.Document{Sections: []extract.Section{{Heading: "h", QA: []extract.QA{
+		{Question: "q", QuestionKey: "k", Answer: []string{"a"}}, {Question: "r", QuestionKey: "l", Notes: []string{"n"}}}}}}
+	var enc PageEncoder
+	first := enc.Encode(doc)
+	f.Add(enc.Encode(doc))
+	doc.Sections[0].QA[1].Answer = []string{"b"}
+	f.Add(enc.Encode(doc))
+	f.Add(first)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var d pageDecoder
+		if err := d.decode("p", 1, first, func(int, string, int, extract.QA) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		d.sections("p", 2, b)
+	})
+}
