@@ -423,6 +423,17 @@ func (w *walker) finishLine() {
 
 // text appends a text node with HTML white space collapsed.
 func (w *walker) text(s string) {
+	if htmlSpaces(s) == len(s) {
+		// White space only, the indentation between tags: most text
+		// nodes of a page. It separates words and nothing else; the
+		// searches below would find nothing in it (walk 592k → 572k
+		// instructions a Nerima page).
+		w.arena.breakTail()
+		if len(s) > 0 && w.lineFirst >= 0 {
+			w.pendingSpace = true
+		}
+		return
+	}
 	if len(s) >= len("本文") && len(s) < 300 && mayHoldMarker(s) {
 		if k, ok := structuralMarker(s, 25); ok {
 			if k != 0 && !strings.HasPrefix(w.linkHref, "#") {
