@@ -226,15 +226,21 @@ func (w *walker) enter(n *html.Node) bool {
 		return false
 	}
 	a := n.DataAtom
-	if skipped(a) || hasAttr(n, "hidden") {
+	if skipped(a) {
 		w.keep(n)
 		return false
 	}
 	if a == atom.Br {
-		w.finishLine()
+		if !hasAttr(n, "hidden") {
+			w.finishLine()
+		}
 		return false
 	}
-	roles := w.classify(n)
+	var attrs elementAttrs
+	roles := w.classify(n, &attrs)
+	if attrs.hidden {
+		return false
+	}
 	if !blockTag(a) && roles&roleBoiler != 0 && w.owner != nil {
 		return false // e.g. <span class="skip">…</span> inside a paragraph
 	}
@@ -247,7 +253,7 @@ func (w *walker) enter(n *html.Node) bool {
 	f := frame{roles: roles, block: block, rank: -1}
 	switch a {
 	case atom.A:
-		w.link, w.linkHref = n, strings.TrimSpace(attr(n, "href"))
+		w.link, w.linkHref = n, strings.TrimSpace(attrs.href)
 		w.linkStart = w.arena.Len()
 	case atom.Ul, atom.Ol, atom.Dl:
 		w.groups = append(w.groups, n)
@@ -263,7 +269,7 @@ func (w *walker) enter(n *html.Node) bool {
 		f.sectional = true
 	}
 	if block {
-		f.rank = containerRank(n)
+		f.rank = containerRank(a, &attrs)
 	}
 	f.start, f.nonlink, f.linked = len(w.blocks), w.nonlink, w.linked
 	w.frames = append(w.frames, f)
