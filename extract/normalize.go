@@ -316,12 +316,9 @@ func hashSize(d *Document) int {
 // hashers keeps hashers, with their digest and fold buffer, for reuse.
 var hashers = sync.Pool{New: func() any { return &hasher{h: sha256.New()} }}
 
-// release hands the hasher back for reuse, unless a huge field grew its
-// fold buffer past what is worth keeping.
+// release hands the hasher back for reuse, unless a huge page grew its
+// buffer past what is worth keeping.
 func (h *hasher) release() {
-	if cap(h.fold) > 64<<10 {
-		h.fold = nil
-	}
 	if cap(h.out) > 256<<10 {
 		h.out = nil
 	}
@@ -330,11 +327,10 @@ func (h *hasher) release() {
 
 // hasher writes tagged, length-prefixed fields, so that no two different
 // structures hash the same bytes. They are gathered in one reused buffer
-// and hashed at once; folded texts go through another.
+// and hashed at once.
 type hasher struct {
-	h    hash.Hash
-	out  []byte // what is to be hashed, written at once
-	fold []byte
+	h   hash.Hash
+	out []byte // what is to be hashed, written at once
 }
 
 func (h *hasher) raw(tag, v string) {
@@ -346,18 +342,48 @@ func (h *hasher) raw(tag, v string) {
 func (h *hasher) field(tag, v string) { h.folded(tag, v, false) }
 
 // folded hashes Fold(v) under tag, unless it is empty and skipEmpty.
+//
+// The text is folded straight into the buffer, after room for its length:
+// folding the common text only drops white space, so its length's uvarint
+// is that of len(v) or shorter, and the few fields where it is not are
+// moved once. Folding into a buffer of its own and copying that cost a
+// second write and read of every byte hashed (ContentHash of the Nerima
+// Document 18.3 µs → 17.5 µs, medians of 12 interleaved runs).
 func (h *hasher) folded(tag, v string, skipEmpty bool) {
-	f, ok := appendFold(h.fold[:0], v)
+	mark := len(h.out)
+	out := append(h.out, tag...)
+	at := len(out)
+	out = binary.AppendUvarint(out, uint64(len(v))) // room for the length
+	start := len(out)
+	out, ok := appendFold(out, v)
 	if !ok {
-		f = append(f[:0], Fold(v)...)
+		out = append(out[:start], Fold(v)...)
 	}
-	h.fold = f
-	if len(f) == 0 && skipEmpty {
+	n := len(out) - start
+	if n == 0 && skipEmpty {
+		h.out = out[:mark]
 		return
 	}
-	h.out = append(h.out, tag...)
-	h.out = binary.AppendUvarint(h.out, uint64(len(f)))
-	h.out = append(h.out, f...)
+	if want := uvarintLen(n); want != start-at {
+		// The folded text's length takes fewer bytes than len(v)'s, or
+		// more (NFKC lengthens ㍻ to 平成): move the text.
+		if grow := want - (start - at); grow > 0 {
+			out = append(out, make([]byte, grow)...)
+		}
+		copy(out[at+want:], out[start:start+n])
+		out = out[:at+want+n]
+	}
+	binary.PutUvarint(out[at:], uint64(n))
+	h.out = out
+}
+
+// uvarintLen is the length of the uvarint of n.
+func uvarintLen(n int) int {
+	k := 1
+	for ; n >= 0x80; n >>= 7 {
+		k++
+	}
+	return k
 }
 
 // date hashes a date as YYYY-MM-DD, or, when it could not be read

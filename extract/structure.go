@@ -55,13 +55,32 @@ func newWordSet(words []string) *wordSet {
 // in reports whether s contains any of the words. Every occurrence of a
 // word starts where a rune does, invalid bytes (decoded one at a time)
 // included, so looking there finds them all.
+//
+// Three-byte characters (kana, kanji) are decoded in line: a range loop
+// calls the runtime's decoder for each (17k instructions more for
+// Extract on the Nerima page).
 func (ws *wordSet) in(s string) bool {
-	for i, r := range s {
+	for i := 0; i < len(s); {
+		c := s[i]
+		var r rune
+		size := 1
+		switch {
+		case c < utf8.RuneSelf:
+			r = rune(c)
+		case c >= 0xE1 && c != 0xED && c <= 0xEF && i+2 < len(s) && isContinuation(s[i+1]) && isContinuation(s[i+2]):
+			// Valid as it stands: only E0 (overlong) and ED
+			// (surrogates) lead invalid three-byte sequences.
+			r, size = rune(c&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
+		default:
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		at := i
+		i += size
 		if r > 0xFFFF || ws.first[r>>6]&(1<<(r&63)) == 0 {
 			continue
 		}
 		for _, w := range ws.byFirst[r] {
-			if strings.HasPrefix(s[i:], w) {
+			if strings.HasPrefix(s[at:], w) {
 				return true
 			}
 		}
