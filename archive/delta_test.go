@@ -38,7 +38,7 @@ func normalSections(secs []extract.Section) []extract.Section {
 // mutate returns a copy of secs with one random edit of the kinds real
 // pages see: an answer, a note or a question reworded; a question added,
 // removed, moved within or across sections, or doubled; an answer put
-// back as it was; a section added, emptied or renamed.
+// back as it was; a section added or renamed.
 func mutate(r *rand.Rand, secs []extract.Section, old []extract.QA) []extract.Section {
 	out := make([]extract.Section, len(secs))
 	for i, s := range secs {
@@ -359,4 +359,116 @@ func FuzzPageDecoder(f *testing.F) {
 		}
 		d.sections("p", 2, b)
 	})
+}
+
+// TestSinceReadsFromAFullVersion: every fullEvery-th version is stored in
+// full, and an export --since reads a page from the last of them before
+// its first exported version: the same rows as a whole export gives for
+// those versions, and none of the rows before, so that an old damaged
+// row fails only an export that reaches it.
+func TestSinceReadsFromAFullVersion(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, t.TempDir())
+	page := string(nerimaPage(t))
+	const n = fullEvery + 4
+	var times []string
+	for i := 1; i <= n; i++ {
+		res := record(t, s, htmlCapture(nerimaURL, []byte(strings.Replace(page, "23区の中で", fmt.Sprintf("23区の中で%d", i), 1))))
+		if res.Version != i {
+			t.Fatalf("capture %d: version %d", i, res.Version)
+		}
+		var at string
+		s.db.QueryRow(`SELECT captured_at FROM versions WHERE version = ?`, i).Scan(&at)
+		times = append(times, at)
+	}
+	var full, pointers int
+	s.db.QueryRow(`SELECT length(sections) FROM structures WHERE version = ?`, fullEvery+1).Scan(&full)
+	s.db.QueryRow(`SELECT length(sections) FROM structures WHERE version = ?`, fullEvery).Scan(&pointers)
+	if full < 5*pointers {
+		t.Errorf("version %d: %d bytes, version %d: %d; want the first stored in full", fullEvery+1, full, fullEvery, pointers)
+	}
+	all := exportQA(t, s)
+	first := fullEvery + 2
+	var want []QARow
+	for _, r := range all {
+		if r.Version >= first {
+			want = append(want, r)
+		}
+	}
+	if _, err := s.db.Exec(`UPDATE structures SET sections = x'ff' WHERE version = 2`); err != nil {
+		t.Fatal(err)
+	}
+	var got []QARow
+	if err := s.ExportQA(ctx, ExportFilter{Since: times[first-1]}, func(r QARow) error { got = append(got, r); return nil }); err != nil {
+		t.Fatalf("since version %d: %v", first, err)
+	}
+	if !reflect.DeepEqual(got, want) || len(got) != 18*(n-first+1) {
+		t.Errorf("since version %d: %d rows, want the %d of a whole export", first, len(got), len(want))
+	}
+	err := s.ExportQA(ctx, ExportFilter{}, func(QARow) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "version 2") {
+		t.Errorf("whole export over a damaged version 2: %v", err)
+	}
+}
+
+// TestContinueAfterChecksTheRow: a version is encoded against the one
+// before only when that one's row holds its Document's questions;
+// otherwise in full. A pointer needs both its fields.
+func TestContinueAfterChecksTheRow(t *testing.T) {
+	doc := nerimaDocument(t)
+	other := *doc
+	other.Sections = slices.Clone(doc.Sections)
+	other.Sections[0].QA = slices.Clone(doc.Sections[0].QA)
+	other.Sections[0].QA[0].Answer = []string{"別の答え"}
+	for name, stored := range map[string][]byte{"another Document's row": MarshalSections(&other), "a damaged row": {0xff}} {
+		var enc PageEncoder
+		enc.continueAfter(1, doc, stored)
+		b := enc.Encode(doc)
+		var d pageDecoder
+		if _, err := d.sections("p", 2, b); err != nil {
+			t.Errorf("after %s: the next version is not stored in full: %v", name, err)
+		}
+	}
+	var enc PageEncoder
+	enc.continueAfter(1, doc, MarshalSections(doc))
+	if b := enc.Encode(doc); len(b) > 400 {
+		t.Errorf("after its own row: %d bytes, want pointers", len(b))
+	}
+
+	qa := protowire.AppendVarint(protowire.AppendTag(nil, fieldHomeVersion, protowire.VarintType), 1)
+	sec := appendBytes(appendString(nil, fieldHeading, "h"), fieldQA, qa)
+	if err := decodeSections(appendBytes(nil, fieldSection, sec), func(int, string, int, extract.QA) error { return nil }); !errors.Is(err, errSections) {
+		t.Errorf("a pointer without its index: %v", err)
+	}
+}
+
+// TestUpgradeReadsTheVersionsRows: the upgrade encodes the rows the export
+// reads, those of versions; a structures row without its version (left by
+// a tool that wrote with foreign keys off) is no version to point at.
+func TestUpgradeReadsTheVersionsRows(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openTest(t, dir)
+	page := string(nerimaPage(t))
+	// Version 3 keeps the answer version 2 changed: pointed at from
+	// version 3 once version 2 is encoded.
+	changed := strings.Replace(page, "23区の中で", "23区の中でも", 1)
+	for _, p := range []string{page, changed, strings.Replace(changed, "更新日:2021年2月2日", "更新日:2021年4月1日", 1)} {
+		record(t, s, htmlCapture(nerimaURL, []byte(p)))
+	}
+	downgrade(t, s, 4)
+	for _, q := range []string{`PRAGMA foreign_keys = OFF`, `DELETE FROM versions WHERE version = 2`, `PRAGMA foreign_keys = ON`} {
+		if _, err := s.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := exportQA(t, s)
+	s.Close()
+	if _, _, err := Upgrade(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	s = openTest(t, dir)
+	if got := exportQA(t, s); !reflect.DeepEqual(got, want) || len(got) != 36 {
+		t.Errorf("after the upgrade: %d rows, want the %d before", len(got), len(want))
+	}
 }

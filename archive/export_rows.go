@@ -151,12 +151,6 @@ const (
 		LEFT JOIN captures pc ON pc.capture_id = c.payload_capture
 		WHERE p.site = ?1 AND v.captured_at >= ?2 AND p.url > ?3 AND p.url <= ?4
 		ORDER BY p.url, v.version`
-	qExportQA = `SELECT p.page_id, p.url, p.site, v.version, v.captured_at, v.updated, v.extractor_version, st.sections
-		FROM pages p
-		CROSS JOIN versions v ON v.page_id = p.page_id
-		CROSS JOIN structures st ON st.page_id = v.page_id AND st.version = v.version
-		WHERE p.site = ?1 AND v.captured_at >= ?2 AND p.url > ?3 AND p.url <= ?4
-		ORDER BY p.url, v.version`
 	qExportChanges = `SELECT p.page_id, p.url, p.site, c.from_version, c.to_version, c.detected_at, c.kind, c.section,
 			c.question, c.field, c.old, c.new
 		FROM pages p
@@ -170,6 +164,19 @@ const (
 		WHERE p.site = ?1 AND c.captured_at >= ?2 AND p.url > ?3 AND p.url <= ?4
 		ORDER BY p.url, c.captured_at, c.capture_id`
 )
+
+// qExportQA reads a page's versions from the last one stored in full (see
+// fullEvery) before the first captured at or after the since time: the
+// versions between give the text the later ones point at. ExportQA
+// drops their rows.
+var qExportQA = fmt.Sprintf(`SELECT p.page_id, p.url, p.site, v.version, v.captured_at, v.updated, v.extractor_version, st.sections
+		FROM pages p
+		CROSS JOIN versions v ON v.page_id = p.page_id
+		CROSS JOIN structures st ON st.page_id = v.page_id AND st.version = v.version
+		WHERE p.site = ?1 AND p.url > ?3 AND p.url <= ?4
+			AND v.version >= (SELECT (min(f.version) - 1) / %[1]d * %[1]d + 1 FROM versions f
+				WHERE f.page_id = p.page_id AND f.captured_at >= ?2)
+		ORDER BY p.url, v.version`, fullEvery)
 
 // eachRow runs q for every site the filter keeps, in name order, a chunk
 // of pageChunk pages at a time, and calls scan for each row. q's
@@ -308,17 +315,18 @@ func (s *Store) ExportVersions(ctx context.Context, f ExportFilter, fn func(Vers
 }
 
 // ExportQA calls fn for every question of every version, ordered by site,
-// URL, version, section_index and qa_index.
+// URL, version, section_index and qa_index. A row's Answer and Notes may
+// be shared with other rows: fn must not change them.
 //
 // A version stores in full only the questions that changed from the
-// version before (see PageEncoder), so every version of a page is read,
-// in order, and f.Since only decides which of them give rows.
+// version before (see PageEncoder), so a page's versions are read in
+// order from one stored in full, and f.Since decides which of them give
+// rows.
 func (s *Store) ExportQA(ctx context.Context, f ExportFilter, fn func(QARow) error) error {
 	since, err := exportSince(f.Since)
 	if err != nil {
 		return fmt.Errorf("archive: export qa: %w", err)
 	}
-	f.Since = ""
 	var d pageDecoder
 	return s.eachRow(ctx, "qa", f, qExportQA, func(rows *sql.Rows) error {
 		var v QARow
