@@ -420,7 +420,7 @@ func TestContinueAfterChecksTheRow(t *testing.T) {
 	other.Sections = slices.Clone(doc.Sections)
 	other.Sections[0].QA = slices.Clone(doc.Sections[0].QA)
 	other.Sections[0].QA[0].Answer = []string{"別の答え"}
-	for name, stored := range map[string][]byte{"another Document's row": MarshalSections(&other), "a damaged row": {0xff}} {
+	for name, stored := range map[string][]byte{"another Document's row": fullSections(&other), "a damaged row": {0xff}} {
 		var enc PageEncoder
 		enc.continueAfter(1, doc, stored)
 		b := enc.Encode(doc)
@@ -430,7 +430,7 @@ func TestContinueAfterChecksTheRow(t *testing.T) {
 		}
 	}
 	var enc PageEncoder
-	enc.continueAfter(1, doc, MarshalSections(doc))
+	enc.continueAfter(1, doc, fullSections(doc))
 	if b := enc.Encode(doc); len(b) > 400 {
 		t.Errorf("after its own row: %d bytes, want pointers", len(b))
 	}

@@ -69,25 +69,24 @@ const (
 	fieldHomeIndex   = 6
 )
 
-// MarshalSections encodes the sections of doc in full, every question
-// with its text, as a page's first version is stored. It is exported for
-// tools that build catalogs directly; PageEncoder encodes later versions
-// as the archive does.
-func MarshalSections(doc *extract.Document) []byte {
-	var e PageEncoder
-	return e.encode(doc, false)
-}
-
 // A PageEncoder encodes the successive versions of one page, in order, as
 // the structures table holds them: the questions that are the same as in
 // the version before point at the version holding their text. Its zero
-// value is ready to encode the page's first version.
+// value is ready to encode the page's first version. It is exported for
+// tools that build catalogs directly, as the export benchmark does.
 type PageEncoder struct {
 	version int          // the version encoded last; 0 before any
 	prev    []extract.QA // its questions, over all sections
 	homes   []qaHome     // where each of them is stored in full
 	keys    map[string][]int
 	sec, qa []byte
+}
+
+// fullSections encodes every question of doc in full, as the rows of
+// schemas 3 and 4 held them (a page's first version is the same).
+func fullSections(doc *extract.Document) []byte {
+	var e PageEncoder
+	return e.encode(doc, false)
 }
 
 // qaHome is where a question is stored in full: a version of the page and
@@ -431,13 +430,6 @@ func (d *pageDecoder) resolve(home qaHome, i int) (extract.QA, bool) {
 	return d.prev[j].qa, true
 }
 
-// decodeSections decodes sections stored in full: a page's first
-// version, or any version before schema 5.
-func decodeSections(b []byte, fn func(section int, heading string, index int, q extract.QA) error) error {
-	var d pageDecoder
-	return d.decode("", 1, b, fn)
-}
-
 // backfillStructures fills the structures table for the versions of a
 // catalog made before it existed (schema 2), from their Documents, a
 // chunk of versions at a time so that memory stays bounded.
@@ -468,7 +460,7 @@ func backfillStructures(ctx context.Context, tx *sql.Tx) error {
 				rows.Close()
 				return fmt.Errorf("stored document of %s version %d: %w", f.page, f.version, err)
 			}
-			f.breadcrumbs, f.sections = MarshalBreadcrumbs(&doc), MarshalSections(&doc)
+			f.breadcrumbs, f.sections = MarshalBreadcrumbs(&doc), fullSections(&doc)
 			fills = append(fills, f)
 		}
 		rows.Close()

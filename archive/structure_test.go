@@ -42,7 +42,7 @@ func downgrade(t *testing.T, s *Store, to int) {
 		if v == 5 { // undo 5: every question in full
 			tx, err := s.db.Begin()
 			if err == nil {
-				err = rewriteStructures(context.Background(), tx, func(e *PageEncoder, doc *extract.Document) []byte { return e.encode(doc, false) })
+				err = rewriteStructures(context.Background(), tx, func(_ *PageEncoder, doc *extract.Document) []byte { return fullSections(doc) })
 			}
 			if err == nil {
 				err = tx.Commit()
@@ -59,6 +59,12 @@ func downgrade(t *testing.T, s *Store, to int) {
 	}
 }
 
+// decodeSections decodes sections stored in full.
+func decodeSections(b []byte, fn func(section int, heading string, index int, q extract.QA) error) error {
+	var d pageDecoder
+	return d.decode("", 1, b, fn)
+}
+
 // TestSectionsRoundTrip: Documents survive the encoding, empty strings
 // and empty lists included.
 func TestSectionsRoundTrip(t *testing.T) {
@@ -73,7 +79,7 @@ func TestSectionsRoundTrip(t *testing.T) {
 	}
 	for i, doc := range docs {
 		got := make([]extract.Section, len(doc.Sections))
-		err := decodeSections(MarshalSections(doc), func(si int, heading string, qi int, q extract.QA) error {
+		err := decodeSections(fullSections(doc), func(si int, heading string, qi int, q extract.QA) error {
 			if si >= len(got) || qi != len(got[si].QA) {
 				t.Fatalf("doc %d: section %d %q question %d out of order", i, si, heading, qi)
 			}
@@ -114,7 +120,7 @@ func TestSectionsRoundTrip(t *testing.T) {
 // TestSectionsMalformed: a damaged value is an error, never a panic or
 // rows made up.
 func TestSectionsMalformed(t *testing.T) {
-	good := MarshalSections(nerimaDocument(t))
+	good := fullSections(nerimaDocument(t))
 	for _, b := range [][]byte{good[:len(good)-3], {0x08, 0x01}, {0x0a, 0x7f}, {0xff}} {
 		err := decodeSections(b, func(int, string, int, extract.QA) error { return nil })
 		if err == nil {
