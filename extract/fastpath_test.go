@@ -241,3 +241,48 @@ func TestMayHoldMetaKeyAgreesWithContains(t *testing.T) {
 		}
 	}
 }
+
+// TestInspectAgreesWithStdlib checks the SIMD validation inspect uses
+// against unicode/utf8 and a byte loop, on bodies long enough for its
+// vector path (32 bytes and up) and with every kind of bad sequence:
+// stray continuation bytes, overlong forms, surrogates, code points past
+// U+10FFFF and sequences cut short, at every position.
+func TestInspectAgreesWithStdlib(t *testing.T) {
+	bad := []string{"\xc0\xaf", "\xe0\x80\xaf", "\xf0\x80\x80\xaf", "\xf4\x90\x80\x80", "\xf0\x9f\x98", "\xed\xbf\xbf", "\xf8\x88\x80\x80\x80"}
+	ascii := func(b []byte) bool {
+		for _, c := range b {
+			if c >= 0x80 {
+				return false
+			}
+		}
+		return true
+	}
+	check := func(b []byte) {
+		t.Helper()
+		info := inspect(b)
+		if got, want := info.validUTF8, utf8.Valid(b); got != want {
+			t.Fatalf("inspect(%q).validUTF8 = %v, want %v", b, got, want)
+		}
+		if got, want := info.ascii, ascii(b); got != want {
+			t.Fatalf("inspect(%q).ascii = %v, want %v", b, got, want)
+		}
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 100000 {
+		var b strings.Builder
+		for n := rng.IntN(8); n > 0; n-- {
+			b.WriteString(randomText(rng))
+			if rng.IntN(8) == 0 {
+				b.WriteString(bad[rng.IntN(len(bad))])
+			}
+		}
+		check([]byte(b.String()))
+	}
+	// One bad sequence at each position of a long valid body.
+	body := []byte(strings.Repeat("<p>練馬区の職員 abc</p>\n", 8))
+	for _, s := range bad {
+		for at := range len(body) {
+			check(append(append(append([]byte{}, body[:at]...), s...), body[at:]...))
+		}
+	}
+}
