@@ -167,6 +167,9 @@ func hasPrefixFold(b []byte, prefix string) bool {
 
 // metaTagCharset reads the charset of the <meta> tag that b starts with.
 func metaTagCharset(b []byte) string {
+	if cs, ok := html5MetaCharset(b); ok {
+		return cs
+	}
 	z := html.NewTokenizer(bytes.NewReader(b))
 	if tt := z.Next(); tt != html.StartTagToken && tt != html.SelfClosingTagToken {
 		return ""
@@ -195,6 +198,69 @@ func metaTagCharset(b []byte) string {
 		}
 	}
 	return ""
+}
+
+// html5MetaCharset reads the HTML5 declaration, <meta charset="…"> with
+// no other attribute, without a tokenizer: html.NewTokenizer allocates a
+// 4 KB buffer, a quarter of what Extract allocated besides the DOM of a
+// Nerima page (4.6 KB of 18 KB), for a tag of 22 bytes. ok is false for
+// any other form, or a value the tokenizer would unescape or trim, which
+// metaTagCharset then reads with the tokenizer
+// (TestHTML5MetaCharsetAgreesWithTokenizer).
+func html5MetaCharset(b []byte) (cs string, ok bool) {
+	const key = "charset"
+	t := b[len("<meta"):]
+	n := htmlSpaceRun(t)
+	if n == 0 || len(t) < n+len(key) || !bytes.EqualFold(t[n:n+len(key)], []byte(key)) {
+		return "", false
+	}
+	t = t[n+len(key):]
+	t = t[htmlSpaceRun(t):]
+	if len(t) == 0 || t[0] != '=' {
+		return "", false
+	}
+	t = t[1:]
+	t = t[htmlSpaceRun(t):]
+	var quote byte
+	if len(t) > 0 && (t[0] == '"' || t[0] == '\'') {
+		quote, t = t[0], t[1:]
+	}
+	v := 0
+	for v < len(t) && isCharsetNameByte(t[v]) {
+		v++
+	}
+	cs, t = string(t[:v]), t[v:]
+	if quote != 0 {
+		if len(t) == 0 || t[0] != quote {
+			return "", false
+		}
+		t = t[1:]
+	} else if len(t) > 0 && t[0] != '>' && htmlSpaceRun(t) == 0 {
+		return "", false // the value runs on: charset=utf-8/>
+	}
+	t = t[htmlSpaceRun(t):]
+	if len(t) > 0 && t[0] == '/' {
+		t = t[1:] // <meta charset="utf-8"/>
+	}
+	if cs == "" || string(t) != ">" {
+		return "", false
+	}
+	return cs, true
+}
+
+// htmlSpaceRun is the length of the run of HTML white space b starts with.
+func htmlSpaceRun(b []byte) int {
+	i := 0
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\f' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// isCharsetNameByte reports the bytes of charset names (utf-8,
+// Shift_JIS, x-sjis, iso-2022-jp, windows-31j).
+func isCharsetNameByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == ':'
 }
 
 // byteInfo is what charset decisions need to know about a body, computed

@@ -1,9 +1,12 @@
 package extract
 
 import (
+	"bytes"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
+	"golang.org/x/net/html"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/unicode"
@@ -115,4 +118,70 @@ func sectionText(d *Document) []string {
 		}
 	}
 	return out
+}
+
+// TestHTML5MetaCharsetAgreesWithTokenizer checks the tokenizer-free read
+// of <meta charset="…"> against the tokenizer on tags made of the pieces
+// that trip readers: case, quotes, white space, self-closing slashes,
+// entities, NULs, other attributes and cut-off tags.
+func TestHTML5MetaCharsetAgreesWithTokenizer(t *testing.T) {
+	pieces := []string{" ", "\t", "\n", "  ", "charset", "CharSet", "charsetx", "=", " = ", `"`, `'`, "utf-8", "UTF-8", "Shift_JIS", "x.y:z",
+		"/", "/>", ">", "&amp;", "&#45;", "\x00", "http-equiv", "content", "text/html; charset=euc-jp", "a", "-"}
+	viaTokenizer := func(b []byte) string {
+		z := html.NewTokenizer(bytes.NewReader(b))
+		if tt := z.Next(); tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			return ""
+		}
+		cs := ""
+		for {
+			k, v, more := z.TagAttr()
+			if strings.ToLower(string(k)) == "charset" {
+				cs = strings.TrimSpace(string(v))
+			}
+			if !more {
+				return cs
+			}
+		}
+	}
+	check := func(tag string) {
+		t.Helper()
+		b := []byte(tag)
+		got, ok := html5MetaCharset(b)
+		if !ok {
+			return
+		}
+		if want := viaTokenizer(b); got != want {
+			t.Fatalf("html5MetaCharset(%q) = %q, the tokenizer reads %q", tag, got, want)
+		}
+	}
+	for _, tag := range []string{`<meta charset="UTF-8">`, `<META CHARSET=utf-8>`, `<meta charset='x-sjis' />`, `<meta charset=utf-8/>`, `<meta  charset = "euc-jp" >`} {
+		check(tag)
+	}
+	if cs, ok := html5MetaCharset([]byte(`<meta charset="UTF-8">`)); !ok || cs != "UTF-8" {
+		t.Fatalf(`html5MetaCharset(<meta charset="UTF-8">) = %q, %v`, cs, ok)
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	read := 0
+	for range 300000 {
+		var b strings.Builder
+		b.WriteString([]string{"<meta", "<META", "<Meta"}[rng.IntN(3)])
+		if rng.IntN(4) != 0 {
+			// Mostly near the HTML5 form, so that many are read.
+			b.WriteString([]string{" ", "\t", "  "}[rng.IntN(3)] + []string{"charset", "CharSet"}[rng.IntN(2)] + []string{"=", " = "}[rng.IntN(2)])
+		}
+		for n := rng.IntN(6); n > 0; n-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		if rng.IntN(8) != 0 {
+			b.WriteString(">")
+		}
+		tag := b.String()
+		if _, ok := html5MetaCharset([]byte(tag)); ok {
+			read++
+		}
+		check(tag)
+	}
+	if read < 1000 {
+		t.Fatalf("only %d of the random tags were read without the tokenizer: the test checks too little", read)
+	}
 }
