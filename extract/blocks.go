@@ -26,7 +26,8 @@ const (
 
 type link struct {
 	href, text string
-	start, end int // the text's range of the walker's arena, until the walk ends
+	start, end int  // the text's range of the walker's arena, until the walk ends
+	known      bool // text is set: the walk knew it (it lies in one segment)
 }
 
 // lineRef is a line of a block during the walk: bytes of the arena, and

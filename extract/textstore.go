@@ -75,6 +75,17 @@ func (t *textStore) find(off, i int) int {
 	return i
 }
 
+// tailText returns the text of [start, end), which ends the arena, when
+// the last segment holds it all; else "".
+func (t *textStore) tailText(start, end int) string {
+	if n := len(t.segs); n > 0 {
+		if s := t.segs[n-1]; start >= s.off {
+			return s.src[start-s.off : end-s.off]
+		}
+	}
+	return ""
+}
+
 // single returns the text of [start, end) and true when one segment
 // holds it all (or it is empty). i is where to look from, as for find;
 // it returns where it found start.

@@ -50,6 +50,9 @@ func TestTextStoreAgreesWithCopies(t *testing.T) {
 			if got, _, ok := ts.single(start, end, hint); ok && got != want {
 				t.Fatalf("single(%d, %d) = %q, want %q", start, end, got, want)
 			}
+			if got := ts.tailText(start, len(all)); got != "" && got != all[start:] {
+				t.Fatalf("tailText(%d, %d) = %q, want %q", start, len(all), got, all[start:])
+			}
 			var b strings.Builder
 			ts.appendRange(&b, start, end, hint)
 			if b.String() != want {
