@@ -292,6 +292,34 @@ func TestHoldsMetaKeyAgreesWithContainsAny(t *testing.T) {
 	}
 }
 
+// TestOnlyToiFoldsToToi checks mayFoldToToi: Fold(s) holds 問 only when
+// s holds 問 or ㉄. No other rune folds to a text that holds it, and
+// folding does not join bytes into one (it drops white space, but
+// between runes: an invalid byte becomes U+FFFD).
+func TestOnlyToiFoldsToToi(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		if strings.Contains(Fold(s), "問") && !mayFoldToToi(s) {
+			t.Fatalf("Fold(%q) = %q holds 問; mayFoldToToi says it cannot", s, Fold(s))
+		}
+	}
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		check(string(r))
+		check("あ" + string(r))
+	}
+	// 問 is E5 95 8F: its bytes apart, with white space between.
+	pieces := []string{"問", "㉄", "\xe5", "\x95", "\x8f", "\xe5\x95", "\x95\x8f", " ", "\u3000", "\t", "い合わせ", "お", "Ａ", "\u0301", "\uf9a8"}
+	rng := rand.New(rand.NewPCG(19, 20))
+	for range 100000 {
+		var b strings.Builder
+		for n := rng.IntN(8); n > 0; n-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		check(b.String())
+		check(randomText(rng) + b.String())
+	}
+}
+
 // TestInspectAgreesWithStdlib checks the SIMD validation inspect uses
 // against unicode/utf8 and a byte loop, on bodies long enough for its
 // vector path (32 bytes and up) and with every kind of bad sequence:
