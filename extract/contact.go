@@ -19,8 +19,7 @@ var (
 	faxLabel = labelRegexp{regexp.MustCompile(`(?i)(?:ファクス|ファックス|ファクシミリ|fax)(?:番号)?` + sp + `*[:：.．]?` + sp + `*(?:[（(][^）)]{1,8}[）)]` + sp + `*)?`),
 		[]string{"ファ"}, []string{"fax"},
 		&labelMatcher{words: []labelWord{{word: "ファクス"}, {word: "ファックス"}, {word: "ファクシミリ"}, {word: "fax", fold: true}}, number: true, dots: true, note: true}}
-	phoneNumber = regexp.MustCompile(`^[0-9０-９][0-9０-９\-－‐ー−()（） ]{4,}[0-9０-９]`)
-	emailText   = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
+	emailText = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
 )
 
 // findContact reads the お問い合わせ block: a container classed as one
@@ -193,7 +192,7 @@ func emailIn(line string) string {
 // labelled returns the phone or fax number after label in line, or "".
 func labelled(label labelRegexp, line string) string {
 	for _, end := range label.matches(line, 4) {
-		if n := phoneNumber.FindString(line[end:]); n != "" {
+		if n := phoneNumberAt(line[end:]); n != "" {
 			n = norm.NFKC.String(n)
 			n = strings.Map(func(r rune) rune {
 				switch r {

@@ -14,6 +14,8 @@ var (
 	formLinkText = regexp.MustCompile(`メール|フォーム|問い?合わ?せ|問合せ`)
 	// Link text beside a department name that is not part of it.
 	orgLinkText = regexp.MustCompile(`^(?:組織詳細|組織|所在地|地図|アクセス|詳細|案内|ホームページ)(?:へ|を見る|はこちら|情報)?$`)
+	// A phone or fax number after its label.
+	phoneNumber = regexp.MustCompile(`^[0-9０-９][0-9０-９\-－‐ー−()（） ]{4,}[0-9０-９]`)
 )
 
 // TestMatchersAgreeWithRegexps runs each hand-written matcher and the
@@ -119,5 +121,52 @@ func TestNextWordAgreesWithOracle(t *testing.T) {
 			}
 			rest = r1
 		}
+	}
+}
+
+// TestPhoneNumberAtAgreesWithRegexp runs phoneNumberAt and phoneNumber's
+// FindString on every sequence of up to five of the characters a number
+// is made of, and on random runs of them with noise.
+func TestPhoneNumberAtAgreesWithRegexp(t *testing.T) {
+	pieces := []string{"0", "9", "０", "９", "-", "－", "‐", "ー", "−", "(", ")", "（", "）", " ", "a", "　", "内線", "\xef", "\xef\xbc"}
+	found := 0
+	check := func(s string) {
+		t.Helper()
+		got, want := phoneNumberAt(s), phoneNumber.FindString(s)
+		if got != want {
+			t.Fatalf("phoneNumberAt(%q) = %q, the regexp says %q", s, got, want)
+		}
+		if want != "" {
+			found++
+		}
+	}
+	var gen func(prefix string, n int)
+	gen = func(prefix string, n int) {
+		check(prefix)
+		if n == 0 {
+			return
+		}
+		for _, p := range pieces {
+			gen(prefix+p, n-1)
+		}
+	}
+	gen("", 4)
+	for _, p := range pieces {
+		gen("0"+p, 4) // five and six runes: the shortest numbers
+	}
+	rng := rand.New(rand.NewPCG(23, 24))
+	for range 200000 {
+		var b strings.Builder
+		for n := rng.IntN(24); n > 0; n-- {
+			if rng.IntN(3) == 0 {
+				b.WriteString(pieces[rng.IntN(len(pieces))])
+			} else {
+				b.WriteString(pieces[rng.IntN(4)])
+			}
+		}
+		check(b.String())
+	}
+	if found < 1000 {
+		t.Fatalf("only %d numbers found; the test proves little", found)
 	}
 }
