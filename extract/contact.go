@@ -19,8 +19,7 @@ var (
 	faxLabel = labelRegexp{regexp.MustCompile(`(?i)(?:ファクス|ファックス|ファクシミリ|fax)(?:番号)?` + sp + `*[:：.．]?` + sp + `*(?:[（(][^）)]{1,8}[）)]` + sp + `*)?`),
 		[]string{"ファ"}, []string{"fax"},
 		&labelMatcher{words: []labelWord{{word: "ファクス"}, {word: "ファックス"}, {word: "ファクシミリ"}, {word: "fax", fold: true}}, number: true, dots: true, note: true}}
-	phoneNumber = regexp.MustCompile(`^[0-9０-９][0-9０-９\-－‐ー−()（） ]{4,}[0-9０-９]`)
-	emailText   = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
+	emailText = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
 )
 
 // findContact reads the お問い合わせ block: a container classed as one
@@ -127,8 +126,10 @@ func isContactLabel(b *block) bool {
 
 func (a *analysis) contactLine(line string, strip []string) {
 	c := &a.doc.Contact
-	// Every contact label holds 問.
-	if f := Fold(line); strings.Contains(f, "問") && contactLabel.MatchString(f) {
+	// Every contact label holds 問: the line is folded only when it may
+	// fold to a text that holds one (Fold on every line cost 10k
+	// instructions a Nerima page).
+	if mayFoldToToi(line) && contactLabel.MatchString(Fold(line)) {
 		return
 	}
 	isData := false
@@ -167,6 +168,12 @@ func (a *analysis) contactLine(line string, strip []string) {
 	c.Department = line
 }
 
+// mayFoldToToi reports whether Fold(s) may hold 問: only 問 and ㉄
+// (U+3244) fold to a text that holds it (TestOnlyToiFoldsToToi).
+func mayFoldToToi(s string) bool {
+	return strings.Contains(s, "問") || strings.Contains(s, "㉄")
+}
+
 func labelledIf(ok bool, label labelRegexp, line string) string {
 	if !ok {
 		return ""
@@ -185,7 +192,7 @@ func emailIn(line string) string {
 // labelled returns the phone or fax number after label in line, or "".
 func labelled(label labelRegexp, line string) string {
 	for _, end := range label.matches(line, 4) {
-		if n := phoneNumber.FindString(line[end:]); n != "" {
+		if n := phoneNumberAt(line[end:]); n != "" {
 			n = norm.NFKC.String(n)
 			n = strings.Map(func(r rune) rune {
 				switch r {

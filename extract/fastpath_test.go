@@ -223,22 +223,100 @@ func TestMarkerAndCrumbPrefilters(t *testing.T) {
 	}
 }
 
-func TestMayHoldMetaKeyAgreesWithContains(t *testing.T) {
-	firsts := []string{"更", "掲", "公", "作", "登", "ペ", "記"}
+// TestHoldsMetaKeyAgreesWithContainsAny checks holdsMetaKey against
+// containsAny(s, metaKeys): on random text with labels, cut labels and
+// characters that share a label character's second and third bytes
+// inserted, at every alignment to its eight-byte reads; and on every
+// line of the fixtures.
+func TestHoldsMetaKeyAgreesWithContainsAny(t *testing.T) {
+	check := func(s string) bool {
+		t.Helper()
+		want := containsAny(s, metaKeys)
+		if got := holdsMetaKey(s); got != want {
+			t.Fatalf("holdsMetaKey(%q) = %v, want %v", s, got, want)
+		}
+		return want
+	}
+	// Pieces: the labels; their first characters and what may follow
+	// them; look-alikes, with a label character's second and third bytes
+	// after another first byte (囲 is E5 9B B4, 更 E6 9B B4), or its first
+	// and second bytes before another third byte.
+	pieces := append([]string{"更", "掲", "公", "作", "登", "ペ", "記", "新", "載", "開", "成日", "録日", "ージ", "事", "ー", "ジ",
+		"\xe5\x9b\xb4", "\xe7\x8e\xb2", "\xe4\x85\xac", "\xe5\xbd\x9c", "\xe6\x99\xbb", "\xe4\x83\x9a", "\xe7\xa8\x98",
+		"\xe6\x9b\xb5", "\xe3\x83\x9b", "\xe8\xa8\x99", "あ", "漢字", "a", "12", "：", " "}, metaKeys...)
 	rng := rand.New(rand.NewPCG(17, 18))
+	found := 0
 	for range 200000 {
 		s := randomText(rng)
-		if rng.IntN(3) == 0 {
+		for n := rng.IntN(4); n > 0; n-- {
+			p := pieces[rng.IntN(len(pieces))]
+			if rng.IntN(8) == 0 {
+				p = p[:rng.IntN(len(p)+1)] // cut, maybe mid-character
+			}
 			i := rng.IntN(len(s) + 1)
-			s = s[:i] + firsts[rng.IntN(len(firsts))] + s[i:]
+			s = s[:i] + p + s[i:]
 		}
-		want := false
-		for _, f := range firsts {
-			want = want || strings.Contains(s, f)
+		if check(s) {
+			found++
 		}
-		if got := mayHoldMetaKey(s); got != want {
-			t.Fatalf("mayHoldMetaKey(%q) = %v, want %v", s, got, want)
+	}
+	// Each label alone and in kanji text, at each of eight alignments.
+	for _, k := range metaKeys {
+		for pad := range 8 {
+			for _, around := range []string{"", "漢字漢字漢字", "あいうえおかきくけこ"} {
+				check(strings.Repeat("x", pad) + around + k + around)
+				check(strings.Repeat("x", pad) + around + k[:len(k)-1] + around)
+			}
 		}
+	}
+	for _, f := range fixtures(t) {
+		dec := decode(f.body, f.contentType)
+		root, _, err := parse(dec.text)
+		if err != nil {
+			continue
+		}
+		p := walkPage(root, len(dec.text))
+		for i := range p.blocks {
+			b := &p.blocks[i]
+			check(b.text())
+			for _, l := range b.lines() {
+				if check(l) {
+					found++
+				}
+			}
+		}
+		p.release()
+	}
+	if found < 1000 {
+		t.Fatalf("only %d texts hold a label; the test proves little", found)
+	}
+}
+
+// TestOnlyToiFoldsToToi checks mayFoldToToi: Fold(s) holds 問 only when
+// s holds 問 or ㉄. No other rune folds to a text that holds it, and
+// folding does not join bytes into one (it drops white space, but
+// between runes: an invalid byte becomes U+FFFD).
+func TestOnlyToiFoldsToToi(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		if strings.Contains(Fold(s), "問") && !mayFoldToToi(s) {
+			t.Fatalf("Fold(%q) = %q holds 問; mayFoldToToi says it cannot", s, Fold(s))
+		}
+	}
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		check(string(r))
+		check("あ" + string(r))
+	}
+	// 問 is E5 95 8F: its bytes apart, with white space between.
+	pieces := []string{"問", "㉄", "\xe5", "\x95", "\x8f", "\xe5\x95", "\x95\x8f", " ", "\u3000", "\t", "い合わせ", "お", "Ａ", "\u0301", "\uf9a8"}
+	rng := rand.New(rand.NewPCG(19, 20))
+	for range 100000 {
+		var b strings.Builder
+		for n := rng.IntN(8); n > 0; n-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		check(b.String())
+		check(randomText(rng) + b.String())
 	}
 }
 

@@ -1,6 +1,9 @@
 package extract
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Hand-written matchers for regexps that run on every page. Each answers
 // exactly what its regexp's MatchString does (TestMatchersAgreeWithRegexps
@@ -73,4 +76,41 @@ func isFormLinkText(s string) bool {
 			}
 		}
 	}
+}
+
+// phoneNumberAt is phoneNumber.FindString(s): the number s starts with, a
+// digit, four or more digits, dashes, brackets or spaces, and a digit.
+// The regexp's greedy run gives back up to its last digit, so the match
+// ends at the last digit of the run that has four runes or more before
+// it. (The regexp cost 4k instructions a line.)
+func phoneNumberAt(s string) string {
+	r, i := utf8.DecodeRuneInString(s)
+	if !isDigitRune(r) {
+		return ""
+	}
+	end := 0
+	for n := 0; i < len(s); n++ {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isPhoneRune(r) {
+			break
+		}
+		i += size
+		if n >= 4 && isDigitRune(r) {
+			end = i
+		}
+	}
+	return s[:end]
+}
+
+// isDigitRune reports an ASCII or full-width digit.
+func isDigitRune(r rune) bool { return '0' <= r && r <= '9' || '０' <= r && r <= '９' }
+
+// isPhoneRune reports a rune a phone number may hold: digits, dashes,
+// brackets and spaces.
+func isPhoneRune(r rune) bool {
+	switch r {
+	case '-', '－', '‐', 'ー', '−', '(', ')', '（', '）', ' ':
+		return true
+	}
+	return isDigitRune(r)
 }

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"regexp"
 	"strings"
@@ -14,6 +15,10 @@ var (
 	formLinkText = regexp.MustCompile(`メール|フォーム|問い?合わ?せ|問合せ`)
 	// Link text beside a department name that is not part of it.
 	orgLinkText = regexp.MustCompile(`^(?:組織詳細|組織|所在地|地図|アクセス|詳細|案内|ホームページ)(?:へ|を見る|はこちら|情報)?$`)
+	// The digits of a western date, once NFKC-normalised.
+	parseWestern = regexp.MustCompile(`^(\d{4})\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)
+	// A phone or fax number after its label.
+	phoneNumber = regexp.MustCompile(`^[0-9０-９][0-9０-９\-－‐ー−()（） ]{4,}[0-9０-９]`)
 )
 
 // TestMatchersAgreeWithRegexps runs each hand-written matcher and the
@@ -119,5 +124,95 @@ func TestNextWordAgreesWithOracle(t *testing.T) {
 			}
 			rest = r1
 		}
+	}
+}
+
+// TestPhoneNumberAtAgreesWithRegexp runs phoneNumberAt and phoneNumber's
+// FindString on every sequence of up to five of the characters a number
+// is made of, and on random runs of them with noise.
+func TestPhoneNumberAtAgreesWithRegexp(t *testing.T) {
+	pieces := []string{"0", "9", "０", "９", "-", "－", "‐", "ー", "−", "(", ")", "（", "）", " ", "a", "　", "内線", "\xef", "\xef\xbc"}
+	found := 0
+	check := func(s string) {
+		t.Helper()
+		got, want := phoneNumberAt(s), phoneNumber.FindString(s)
+		if got != want {
+			t.Fatalf("phoneNumberAt(%q) = %q, the regexp says %q", s, got, want)
+		}
+		if want != "" {
+			found++
+		}
+	}
+	var gen func(prefix string, n int)
+	gen = func(prefix string, n int) {
+		check(prefix)
+		if n == 0 {
+			return
+		}
+		for _, p := range pieces {
+			gen(prefix+p, n-1)
+		}
+	}
+	gen("", 4)
+	for _, p := range pieces {
+		gen("0"+p, 4) // five and six runes: the shortest numbers
+	}
+	rng := rand.New(rand.NewPCG(23, 24))
+	for range 200000 {
+		var b strings.Builder
+		for n := rng.IntN(24); n > 0; n-- {
+			if rng.IntN(3) == 0 {
+				b.WriteString(pieces[rng.IntN(len(pieces))])
+			} else {
+				b.WriteString(pieces[rng.IntN(4)])
+			}
+		}
+		check(b.String())
+	}
+	if found < 1000 {
+		t.Fatalf("only %d numbers found; the test proves little", found)
+	}
+}
+
+// TestWesternDateAgreesWithRegexp runs westernDate and parseWestern on
+// texts made of the pieces a western date is written with.
+func TestWesternDateAgreesWithRegexp(t *testing.T) {
+	pieces := []string{"2", "0", "21", "2021", "12", "9", "年", "月", "日", "/", ".", "-", "‐", "－", " ", "\t", "\n", "\f", "\r", "\v", "　", "a", "\xe5", "\xe2\x80"}
+	rng := rand.New(rand.NewPCG(25, 26))
+	found := 0
+	for range 300000 {
+		// Most tries are dates, slot by slot, with a slot now and then
+		// left out or made of any piece.
+		var b strings.Builder
+		slots := [][]string{{"2021", "202", "20211"}, {"", " ", "\t ", "　"}, {"年", "/", ".", "-", "‐", "－"}, {"", " ", "\n"}, {"2", "12", "123", ""},
+			{"", " ", "\r", "\v"}, {"月", "/", ".", "-", "‐", "－"}, {"", " ", "\f"}, {"2", "02", "123", "", "a"}}
+		for _, slot := range slots {
+			switch rng.IntN(12) {
+			case 0:
+			case 1:
+				b.WriteString(pieces[rng.IntN(len(pieces))])
+			default:
+				b.WriteString(slot[rng.IntN(len(slot))])
+			}
+		}
+		for n := rng.IntN(3); n > 0; n-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		var got []string
+		if g, ok := westernDate(s); ok {
+			got = g[:]
+			found++
+		}
+		want := parseWestern.FindStringSubmatch(s)
+		if want != nil {
+			want = want[1:]
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) || (got == nil) != (want == nil) {
+			t.Fatalf("westernDate(%q) = %q, the regexp says %q", s, got, want)
+		}
+	}
+	if found < 1000 {
+		t.Fatalf("only %d dates found; the test proves little", found)
 	}
 }
