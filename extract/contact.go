@@ -121,7 +121,7 @@ func isContactLabel(b *block) bool {
 		return false
 	}
 	t := b.cells[0][0]
-	return strings.Contains(t, "問") && contactLabel.MatchString(Fold(t))
+	return mayFoldToToi(t) && contactLabel.MatchString(Fold(t))
 }
 
 func (a *analysis) contactLine(line string, strip []string) {

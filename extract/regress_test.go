@@ -192,3 +192,21 @@ func TestPhoneAndFaxOnOneLabel(t *testing.T) {
 		t.Errorf("contact = %+v", doc.Contact)
 	}
 }
+
+// A contact label written with ㉄ (U+3244, which folds to 問) is a label
+// like お問い合わせ: the block it heads is the contact, and the label is
+// not taken for the department.
+func TestCircledToiContactLabel(t *testing.T) {
+	for _, label := range []string{"問合せ先", "㉄合せ先"} {
+		// In a contact container, and as a heading in the content.
+		for _, page := range []string{
+			`<main><h1>職員の声</h1><p>はじめに。</p></main><div class="contact"><p>` + label + `</p><p>人事課</p><p>電話：03-1234-5678</p></div>`,
+			`<main><h1>職員の声</h1><p>はじめに。</p><h2>` + label + `</h2><p>人事課</p><p>電話：03-1234-5678</p></main>`,
+		} {
+			doc := extractPage(t, page, "")
+			if doc.Contact.Department != "人事課" || doc.Contact.Phone != "03-1234-5678" {
+				t.Errorf("%s: contact = %+v", page, doc.Contact)
+			}
+		}
+	}
+}
