@@ -3,6 +3,7 @@ package extract
 import (
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode"
@@ -361,6 +362,33 @@ func TestInspectAgreesWithStdlib(t *testing.T) {
 	for _, s := range bad {
 		for at := range len(body) {
 			check(append(append(append([]byte{}, body[:at]...), s...), body[at:]...))
+		}
+	}
+}
+
+// TestLabelMatcherPrefixWords checks labelMatcher against its regexp when
+// one word is a prefix of another (ページ, ページ番号) and only the longer
+// one is followed by a value: the regexp takes the first word that leads
+// to a match, not the first that fits.
+func TestLabelMatcherPrefixWords(t *testing.T) {
+	for _, words := range [][]string{{"ページ", "ページ番号"}, {"ページ番号", "ページ"}} {
+		var lw []labelWord
+		for _, w := range words {
+			lw = append(lw, labelWord{word: w})
+		}
+		re := labelRegexp{regexp.MustCompile(`(?:` + strings.Join(words, "|") + `)` + sp + `*[:：]?` + sp + `*([0-9０-９A-Za-zＡ-Ｚａ-ｚ][0-9０-９A-Za-zＡ-Ｚａ-ｚ\-－‐−ー]*)`),
+			[]string{"ページ"}, nil, &labelMatcher{words: lw, value: true}}
+		pieces := []string{"ページ", "番号", "ページ番号", "：", " ", "855", "-", "x", "あ"}
+		rng := rand.New(rand.NewPCG(17, 18))
+		for range 20000 {
+			var b strings.Builder
+			for n := rng.IntN(7); n > 0; n-- {
+				b.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+			s := b.String()
+			if got, want := re.FindStringSubmatch(s), re.Regexp.FindStringSubmatch(s); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%v FindStringSubmatch(%q) = %q, want %q", words, s, got, want)
+			}
 		}
 	}
 }

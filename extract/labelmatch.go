@@ -52,60 +52,71 @@ type labelMatch struct{ start, end, vstart, vend int }
 func (m *labelMatcher) find(s string) (labelMatch, bool) {
 	for from := 0; ; {
 		// The first place where any word starts.
-		at, w := -1, -1
-		for k, lw := range m.words {
+		at := -1
+		for _, lw := range m.words {
 			if i := lw.index(s[from:]); i >= 0 && (at < 0 || from+i < at) {
-				at, w = from+i, k
+				at = from + i
 			}
 		}
 		if at < 0 {
 			return labelMatch{}, false
 		}
-		// Of the words that start there, the regexp takes the first.
-		for k := range w {
-			if m.words[k].at(s[at:]) {
-				w = k
-				break
+		// Of the words that start there, the regexp takes the first that
+		// leads to a match: one may be a prefix of another (ページ,
+		// ページ番号) that alone is followed by a value.
+		for _, lw := range m.words {
+			if !lw.at(s[at:]) {
+				continue
 			}
-		}
-		end := at + len(m.words[w].word)
-		if opt := m.words[w].opt; opt != "" && strings.HasPrefix(s[end:], opt) {
-			end += len(opt)
-		}
-		if m.number && strings.HasPrefix(s[end:], "番号") {
-			end += len("番号")
-		}
-		if m.faxJoin {
-			end += faxJoin(s[end:])
-		}
-		end += labelSpaces(s[end:])
-		end += m.colon(s[end:])
-		end += labelSpaces(s[end:])
-		if m.note {
-			if n := bracketNote(s[end:]); n > 0 {
-				end += n
-				end += labelSpaces(s[end:])
+			if match, ok := m.matchAfter(s, at, lw); ok {
+				return match, true
 			}
-		}
-		if !m.value {
-			return labelMatch{start: at, end: end}, true
-		}
-		if r, n := utf8.DecodeRuneInString(s[end:]); isValueStart(r) {
-			v := end + n
-			for {
-				r, n := utf8.DecodeRuneInString(s[v:])
-				if n == 0 || !isValueStart(r) && r != '-' && r != '－' && r != '‐' && r != '−' && r != 'ー' {
-					break
-				}
-				v += n
-			}
-			return labelMatch{start: at, end: v, vstart: end, vend: v}, true
 		}
 		// No value here: the regexp goes on looking after the word's
 		// first character.
 		_, n := utf8.DecodeRuneInString(s[at:])
 		from = at + n
 	}
+}
+
+// matchAfter returns the match of word lw at s[at:], if what follows it
+// completes one: always, unless a value must follow.
+func (m *labelMatcher) matchAfter(s string, at int, lw labelWord) (labelMatch, bool) {
+	end := at + len(lw.word)
+	if lw.opt != "" && strings.HasPrefix(s[end:], lw.opt) {
+		end += len(lw.opt)
+	}
+	if m.number && strings.HasPrefix(s[end:], "番号") {
+		end += len("番号")
+	}
+	if m.faxJoin {
+		end += faxJoin(s[end:])
+	}
+	end += labelSpaces(s[end:])
+	end += m.colon(s[end:])
+	end += labelSpaces(s[end:])
+	if m.note {
+		if n := bracketNote(s[end:]); n > 0 {
+			end += n
+			end += labelSpaces(s[end:])
+		}
+	}
+	if !m.value {
+		return labelMatch{start: at, end: end}, true
+	}
+	r, n := utf8.DecodeRuneInString(s[end:])
+	if !isValueStart(r) {
+		return labelMatch{}, false
+	}
+	v := end + n
+	for {
+		r, n := utf8.DecodeRuneInString(s[v:])
+		if n == 0 || !isValueStart(r) && r != '-' && r != '－' && r != '‐' && r != '−' && r != 'ー' {
+			break
+		}
+		v += n
+	}
+	return labelMatch{start: at, end: v, vstart: end, vend: v}, true
 }
 
 // colon returns the length of the colon s starts with, or 0.
