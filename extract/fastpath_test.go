@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"regexp"
@@ -8,6 +9,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/html"
 )
 
 // The fast paths of the hot loops must agree with the plain code they
@@ -214,13 +217,140 @@ func TestMarkerAndCrumbPrefilters(t *testing.T) {
 		if got, want := mayHoldMarker(s), strings.Contains(s, "ここ") || strings.Contains(s, "本文"); got != want {
 			t.Fatalf("mayHoldMarker(%q) = %v, want %v", s, got, want)
 		}
-		want := false
-		for _, c := range crumbClasses {
-			want = want || strings.Contains(strings.ToLower(s), c)
+		for _, heading := range []bool{false, true} {
+			for _, inSection := range []bool{false, true} {
+				if got, want := classifyWords(s, inSection, heading), classifyWordsPlain(s, inSection, heading); got != want {
+					t.Fatalf("classifyWords(%q, %v, %v) = %v, want %v", s, inSection, heading, got, want)
+				}
+			}
 		}
-		if got := hasCrumbClass(s); got != want {
-			t.Fatalf("hasCrumbClass(%q) = %v, want %v", s, got, want)
+	}
+}
+
+// classifyWordsPlain is classifyWords as first written: a breadcrumb
+// class searched for in the lower-cased value, then each word taken by
+// nextWordOracle and lower-cased.
+func classifyWordsPlain(v string, inSection, heading bool) role {
+	for _, cl := range crumbClasses {
+		if strings.Contains(strings.ToLower(v), cl) {
+			return roleCrumb
 		}
+	}
+	if heading {
+		return 0
+	}
+	var r role
+	var siteEnd, ofContent bool
+	for rest := v; ; {
+		var word string
+		if word, rest = nextWordOracle(rest); word == "" {
+			break
+		}
+		w := strings.ToLower(word)
+		switch {
+		case contactWord(w):
+			r |= roleContact
+		case boilerWord(w):
+			r |= roleBoiler
+		case w == "header" || w == "footer" || w == "head" || w == "foot":
+			siteEnd = true
+		case contentWord(w):
+			ofContent = true
+		case len(w) > 3 && (strings.HasSuffix(w, "navi") || strings.HasSuffix(w, "nav") || strings.HasSuffix(w, "menu")):
+			r |= roleBoiler
+		}
+	}
+	if siteEnd && !ofContent && !inSection {
+		r |= roleBoiler
+	}
+	return r
+}
+
+// nextWordOracle returns the first word of an id or class list, as
+// written, and the rest of the list after it, as nextWord did before
+// classifyWords split the words in its one pass.
+func nextWordOracle(v string) (word, rest string) {
+	start := -1
+	prevLower := false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		lower, upper, digit := 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9'
+		alnum := lower || upper || digit
+		if start >= 0 && (!alnum || (upper && prevLower)) {
+			return v[start:i], v[i:]
+		}
+		if alnum && start < 0 {
+			start = i
+		}
+		prevLower = lower || digit
+	}
+	if start >= 0 {
+		return v[start:], ""
+	}
+	return "", ""
+}
+
+// TestClassifyWordsAgreesWithPlain checks classifyWords's one pass
+// against classifyWordsPlain: on random lists of the words it looks
+// for, in any case, cut, glued or camelCased, with separators, non-ASCII
+// and the letters Unicode folds to ASCII (K, ſ, İ); and on every id and
+// class of the fixtures.
+func TestClassifyWordsAgreesWithPlain(t *testing.T) {
+	seen := map[role]int{}
+	check := func(v string) {
+		t.Helper()
+		for _, heading := range []bool{false, true} {
+			for _, inSection := range []bool{false, true} {
+				got, want := classifyWords(v, inSection, heading), classifyWordsPlain(v, inSection, heading)
+				if got != want {
+					t.Fatalf("classifyWords(%q, %v, %v) = %v, want %v", v, inSection, heading, got, want)
+				}
+				seen[want]++
+			}
+		}
+	}
+	words := []string{"crumb", "pankuzu", "topicpath", "topic-path", "topic_path", "topic", "path", "bread", "pan",
+		"inquiry", "contact", "toiawase", "nav", "navi", "menu", "gnavi", "submenu", "side", "skip", "logo",
+		"header", "footer", "head", "foot", "content", "contents", "main", "page", "title", "body",
+		"tmp", "box", "x", "1", "\u212a", "\u017f", "\u0130", "あ", "\xe3", "\xff"}
+	seps := []string{"", "", "", " ", "_", "-", "\t", ".", "\u00a0"}
+	rng := rand.New(rand.NewPCG(25, 26))
+	for range 200000 {
+		var b strings.Builder
+		for n := rng.IntN(5); n > 0; n-- {
+			w := words[rng.IntN(len(words))]
+			switch rng.IntN(6) {
+			case 0:
+				w = strings.ToUpper(w)
+			case 1:
+				w = strings.ToUpper(w[:1]) + w[1:]
+			case 2:
+				w = w[:rng.IntN(len(w)+1)] // cut, maybe mid-rune
+			}
+			b.WriteString(w)
+			b.WriteString(seps[rng.IntN(len(seps))])
+		}
+		check(b.String())
+	}
+	for _, v := range []string{"PAN\u212aUZU", "breadCrumb", "BreadCrumbs", "mainContents", "siteHeader", "content_header",
+		"globalNavi", "GNAVI", "a-very-long-class-name-with-many-words-and-a-footer-at-its-end", strings.Repeat("Header", 20)} {
+		check(v)
+	}
+	for _, f := range fixtures(t) {
+		doc, err := html.Parse(bytes.NewReader(f.body))
+		if err != nil {
+			continue
+		}
+		for n := range doc.Descendants() {
+			for _, a := range n.Attr {
+				if a.Key == "id" || a.Key == "class" {
+					check(a.Val)
+				}
+			}
+		}
+	}
+	if seen[roleCrumb] < 1000 || seen[roleBoiler] < 1000 || seen[roleContact] < 1000 || seen[0] < 1000 {
+		t.Fatalf("roles seen %v: the test proves little", seen)
 	}
 }
 
