@@ -522,3 +522,96 @@ func TestLabelMatcherPrefixWords(t *testing.T) {
 		}
 	}
 }
+
+// structuralMarkerPlain is structuralMarker as first written.
+func structuralMarkerPlain(s string, maxRunes int) (kind int, ok bool) {
+	s = strings.TrimFunc(s, func(r rune) bool {
+		return strings.ContainsRune("-=▲▼△▽■□◆◇*/!", r) || isBlank(r)
+	})
+	if s == "" || utf8.RuneCountInString(s) > maxRunes {
+		return 0, false
+	}
+	for _, m := range []string{"本文ここから", "ここから本文", "本文開始", "本文はここから"} {
+		if strings.Contains(s, m) {
+			return 1, true
+		}
+	}
+	for _, m := range []string{"本文ここまで", "ここまで本文", "本文終了", "本文はここまで"} {
+		if strings.Contains(s, m) {
+			return -1, true
+		}
+	}
+	t := strings.TrimSuffix(strings.TrimRight(s, "。."), "です")
+	for _, edge := range []string{"ここから", "ここまで"} {
+		if region, ok := strings.CutSuffix(t, edge); ok && isRegionName(region) {
+			return 0, true
+		}
+		if region, ok := strings.CutPrefix(t, edge); ok && isRegionName(region) {
+			return 0, true
+		}
+	}
+	return 0, false
+}
+
+// TestStructuralMarkerAgreesWithPlain checks structuralMarker against
+// structuralMarkerPlain, and the claims the walk's prefilters rest on:
+// a marker holds ここ or 本文 (mayHoldMarker), and a content marker 本文
+// (the test of comments). On random strings of marker pieces, edges,
+// blanks and stray bytes, and on every text and comment of the fixtures.
+func TestStructuralMarkerAgreesWithPlain(t *testing.T) {
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		want := strings.ContainsRune("-=▲▼△▽■□◆◇*/!", r) || isBlank(r)
+		if got := isMarkerEdge(r); got != want {
+			t.Fatalf("isMarkerEdge(%q) = %v, want %v", r, got, want)
+		}
+	}
+	seen := map[int]int{}
+	check := func(s string) {
+		t.Helper()
+		for _, maxRunes := range []int{25, 40} {
+			k, ok := structuralMarker(s, maxRunes)
+			wk, wok := structuralMarkerPlain(s, maxRunes)
+			if k != wk || ok != wok {
+				t.Fatalf("structuralMarker(%q, %d) = %d, %v; want %d, %v", s, maxRunes, k, ok, wk, wok)
+			}
+			if ok && !strings.Contains(s, "ここ") && !strings.Contains(s, "本文") {
+				t.Fatalf("structuralMarker(%q) = %d, true: a marker without ここ or 本文", s, k)
+			}
+			if k != 0 && !strings.Contains(s, "本文") {
+				t.Fatalf("structuralMarker(%q) = %d: a content marker without 本文", s, k)
+			}
+			if ok {
+				seen[k]++
+			}
+		}
+	}
+	pieces := []string{"本文", "ここから", "ここまで", "本文ここから", "ここまで本文", "本文開始", "本文終了", "はここから", "は",
+		"サイト", "サブ", "メニュー", "ナビ", "フッター", "ヘッダー", "エリア", "です", "。", ".", "．", "、",
+		"▼", "▲", "■", "-", "=", "*", "/", "!", " ", "　", "\u00a0", "\u2003", "\xe3", "\xe3\x80", "\x82", "あ", "x"}
+	rng := rand.New(rand.NewPCG(27, 28))
+	for range 200000 {
+		var b strings.Builder
+		for n := rng.IntN(7); n > 0; n-- {
+			p := pieces[rng.IntN(len(pieces))]
+			if rng.IntN(10) == 0 {
+				p = p[:rng.IntN(len(p)+1)] // cut, maybe mid-rune
+			}
+			b.WriteString(p)
+		}
+		check(b.String())
+	}
+	for _, f := range fixtures(t) {
+		doc, err := html.Parse(bytes.NewReader(f.body))
+		if err != nil {
+			continue
+		}
+		for n := range doc.Descendants() {
+			if n.Type == html.TextNode || n.Type == html.CommentNode {
+				check(n.Data)
+			}
+		}
+	}
+	if seen[1] < 1000 || seen[-1] < 1000 || seen[0] < 1000 {
+		t.Fatalf("markers seen %v: the test proves little", seen)
+	}
+}
