@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // The fast paths of the hot loops must agree with the plain code they
@@ -613,5 +614,29 @@ func TestStructuralMarkerAgreesWithPlain(t *testing.T) {
 	}
 	if seen[1] < 1000 || seen[-1] < 1000 || seen[0] < 1000 {
 		t.Fatalf("markers seen %v: the test proves little", seen)
+	}
+}
+
+// TestContainerRankNeedsIDOrRole checks the claim that lets the walk skip
+// containerRank: without an id or a role, only <main> and <article> rank.
+func TestContainerRankNeedsIDOrRole(t *testing.T) {
+	ranked := 0
+	for off := 0; off < 1<<12; off++ {
+		for n := 1; n < 32; n++ {
+			a := atom.Atom(off<<8 | n)
+			if atom.Lookup([]byte(a.String())) != a {
+				continue
+			}
+			rank := containerRank(a, &elementAttrs{})
+			if rank >= 0 {
+				ranked++
+			}
+			if rank >= 0 && a != atom.Main && a != atom.Article {
+				t.Fatalf("containerRank(%v) = %d without an id or a role", a, rank)
+			}
+		}
+	}
+	if ranked != 2 {
+		t.Fatalf("%d elements rank without an id or a role, want 2 (main, article)", ranked)
 	}
 }
