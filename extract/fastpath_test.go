@@ -72,16 +72,28 @@ func TestIndexHTMLSpaceAgreesWithByteLoop(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	for range 200000 {
+		// One to four random texts: long ones pass through the loop of
+		// sixteen bytes, the loop of eight and the loop of one.
 		s := randomText(rng)
+		for n := rng.IntN(4); n > 0; n-- {
+			s += strings.Repeat("漢", rng.IntN(8)) + randomText(rng)
+		}
 		if got := indexHTMLSpace(s); got != want(s) {
 			t.Fatalf("indexHTMLSpace(%q) = %d, want %d", s, got, want(s))
 		}
 	}
+	// Each byte, with and without a 0xA0 after it, and with a second
+	// such pair after it (a byte that flags falsely, then a space), at
+	// each place of the words of sixteen and eight bytes.
 	for c := 0; c < 256; c++ {
-		for pos := 0; pos < 20; pos++ {
-			s := strings.Repeat("漢", 7)[:pos] + string([]byte{byte(c)}) + "\xa0" + strings.Repeat("x", 9)
-			if got := indexHTMLSpace(s); got != want(s) {
-				t.Fatalf("indexHTMLSpace(%q) = %d, want %d", s, got, want(s))
+		for pos := 0; pos < 40; pos++ {
+			for _, rest := range []string{"\xa0", "", "\v\xa0", "\xc2\xa0", "\xc2\x0b\t"} {
+				for _, tail := range []string{"", "x", strings.Repeat("x", 9), strings.Repeat("x", 17)} {
+					s := strings.Repeat("漢", 14)[:pos] + string([]byte{byte(c)}) + rest + tail
+					if got := indexHTMLSpace(s); got != want(s) {
+						t.Fatalf("indexHTMLSpace(%q) = %d, want %d", s, got, want(s))
+					}
+				}
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -528,34 +529,60 @@ func (w *walker) appendRun(s string, start, end int) {
 // U+00A0) in s, or -1. It looks at eight bytes at a time: a word with no
 // byte below 0x21 and no 0xC2 (the first byte of U+00A0) has none.
 func indexHTMLSpace(s string) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	for i := 0; i < len(s); {
-		if i+8 <= len(s) {
-			// One load of s[i:i+8], bounds-checked once: built from the
-			// eight bytes, the word was checked byte by byte before the
-			// compiler merged the loads (indexHTMLSpace 103k → 68k
-			// instructions a Nerima page).
-			x := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
-			y := x ^ 0xC2*ones
-			below21 := (x - 0x21*ones) &^ x & highs
-			isC2 := (y - ones) &^ y & highs
-			if below21|isC2 == 0 {
-				i += 8
-				continue
-			}
+	// t is what is left to search. Sliced from the front, not indexed:
+	// the loads need no bounds checks. Sixteen bytes at a time first, as
+	// Japanese text has few spaces: the word masks are loaded once for
+	// two words (with the slicing, indexHTMLSpace 68k → 52k instructions
+	// a Nerima page).
+	t := s
+	for len(t) >= 16 && spaceFlags(t[:8])|spaceFlags(t[8:16]) == 0 {
+		t = t[16:]
+	}
+	for len(t) >= 8 {
+		m := spaceFlags(t[:8])
+		if m == 0 {
+			t = t[8:]
+			continue
 		}
-		for end := min(i+8, len(s)); i < end; i++ {
-			switch s[i] {
-			case ' ', '\t', '\n', '\r', '\f':
-				return i
-			case 0xC2:
-				if i+1 < len(s) && s[i+1] == 0xA0 {
-					return i
-				}
-			}
+		// The lowest flag is exact: the first byte below 0x21 or equal
+		// to 0xC2 (a borrow may flag bytes after it, not before). The
+		// search goes on after it unless it is white space: a look at
+		// that byte, not at each byte of the word.
+		i := bits.TrailingZeros64(m) / 8
+		if htmlSpaceAt(t, i) {
+			return len(s) - len(t) + i
+		}
+		t = t[i+1:]
+	}
+	for i := range len(t) {
+		if htmlSpaceAt(t, i) {
+			return len(s) - len(t) + i
 		}
 	}
 	return -1
+}
+
+// spaceFlags flags the bytes of w, eight bytes, below 0x21 or equal to
+// 0xC2. One load, bounds-checked once: built from the eight bytes, the
+// word was checked byte by byte before the compiler merged the loads
+// (indexHTMLSpace 103k → 68k instructions a Nerima page).
+func spaceFlags(w string) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	x := binary.LittleEndian.Uint64([]byte(w))
+	y := x ^ 0xC2*ones
+	return ((x-0x21*ones)&^x | (y-ones)&^y) & highs
+}
+
+// htmlSpaceAt reports whether s[i:] starts with HTML white space or
+// U+00A0.
+func htmlSpaceAt(s string, i int) bool {
+	switch s[i] {
+	case ' ', '\t', '\n', '\r', '\f':
+		return true
+	case 0xC2:
+		return i+1 < len(s) && s[i+1] == 0xA0
+	}
+	return false
 }
 
 // htmlSpaces returns the length of the run of HTML white space (and
