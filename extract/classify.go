@@ -113,74 +113,105 @@ func (w *walker) classify(n *html.Node, at *elementAttrs) role {
 	return r
 }
 
+// classifyWords gives the roles an id or class list names. One pass over
+// its bytes splits the words, finds the breadcrumb classes and notes the
+// capitals: a pass for each (isASCIIString, the crumb search, nextWord,
+// hasUpperASCII) cost 59k instructions a Nerima page, this one 33k.
 func classifyWords(v string, inSection, heading bool) role {
-	if hasCrumbClass(v) {
+	var w wordRoles
+	var high byte // the separators ORed: ≥ 0x80 for a value with non-ASCII
+	for i := 0; i < len(v); {
+		// A word is a run of capitals, then one of small letters and
+		// digits: "tmp_section_related" → tmp, section, related;
+		// "mainContents" → main, Contents; "HONBUN", "NAVIgation".
+		start := i
+		for ; i < len(v) && wordByte[v[i]]&upperLetter != 0; i++ {
+			if wordByte[v[i]]&crumbFirst != 0 && crumbAt(v[i:]) {
+				return roleCrumb
+			}
+		}
+		upper := i > start
+		for ; i < len(v) && wordByte[v[i]]&lowerOrDigit != 0; i++ {
+			if wordByte[v[i]]&crumbFirst != 0 && crumbAt(v[i:]) {
+				return roleCrumb
+			}
+		}
+		if i > start && !heading {
+			w.add(v[start:i], upper)
+		}
+		for ; i < len(v) && wordByte[v[i]]&(upperLetter|lowerOrDigit) == 0; i++ {
+			high |= v[i]
+		}
+	}
+	// Unicode case rules, as for any value: K (U+212A) is a k. The
+	// search above finds the crumb classes written in ASCII.
+	if high >= 0x80 && hasCrumbClassLower(strings.ToLower(v)) {
 		return roleCrumb
 	}
 	if heading {
 		return 0 // <h1 id="page-header"> is the title, whatever its class says
 	}
-	var r role
-	var siteEnd, ofContent bool
-	var buf [32]byte
-	for rest := v; ; {
-		var word string
-		if word, rest = nextWord(rest); word == "" {
-			break
-		}
-		// Lower-cased in a stack buffer: no allocation per word. Most
-		// words are lower-case already and are used as they are: copying
-		// every word cost classifyWords 70k instructions a Nerima page,
-		// not 59k.
-		w := word
-		if hasUpperASCII(word) {
-			w = string(lowerASCII(buf[:0], word))
-		}
-		switch {
-		case contactWord(w):
-			r |= roleContact
-		case boilerWord(w):
-			r |= roleBoiler
-		case w == "header" || w == "footer" || w == "head" || w == "foot":
-			siteEnd = true
-		case contentWord(w):
-			ofContent = true
-		case len(w) > 3 && (strings.HasSuffix(w, "navi") || strings.HasSuffix(w, "nav") || strings.HasSuffix(w, "menu")):
-			r |= roleBoiler
-		}
-	}
 	// "header" is the site's header, unless it is a section's own:
 	// inside <main>/<article>/<section>, or named for the content
 	// (content_header, article-footer, page-header).
-	if siteEnd && !ofContent && !inSection {
-		r |= roleBoiler
+	if w.siteEnd && !w.ofContent && !inSection {
+		w.r |= roleBoiler
 	}
-	return r
+	return w.r
 }
 
-// hasCrumbClass reports an id or class list that names a breadcrumb
-// trail, in any case.
-func hasCrumbClass(v string) bool {
-	if !isASCIIString(v) {
-		// Unicode case rules, as for any value: K (U+212A) is a k.
-		return hasCrumbClassLower(strings.ToLower(v))
+// wordRoles gathers what the words of an id or class list say.
+type wordRoles struct {
+	r                  role
+	siteEnd, ofContent bool
+}
+
+// add classes a word; upper tells whether it holds a capital. Lower-cased
+// in a stack buffer: no allocation per word. Most words are lower-case
+// already and are used as they are: copying every word cost classifyWords
+// 70k instructions a Nerima page, not 59k.
+func (wr *wordRoles) add(word string, upper bool) {
+	var buf [32]byte
+	w := word
+	if upper {
+		w = string(lowerASCII(buf[:0], word))
 	}
-	// One pass, folding ASCII case as it goes: each crumb class starts
-	// with c, p or t.
-	for i := 0; i < len(v); i++ {
-		switch v[i] | 0x20 {
-		case 'c', 'p', 't':
-			for _, cl := range crumbClasses {
-				if len(v)-i >= len(cl) && equalLowerASCII(v[i:i+len(cl)], cl) {
-					return true
-				}
-			}
+	switch {
+	case contactWord(w):
+		wr.r |= roleContact
+	case boilerWord(w):
+		wr.r |= roleBoiler
+	case w == "header" || w == "footer" || w == "head" || w == "foot":
+		wr.siteEnd = true
+	case contentWord(w):
+		wr.ofContent = true
+	case len(w) > 3 && (strings.HasSuffix(w, "navi") || strings.HasSuffix(w, "nav") || strings.HasSuffix(w, "menu")):
+		wr.r |= roleBoiler
+	}
+}
+
+// crumbAt reports whether s, which starts with a letter, starts with a
+// crumb class, in any ASCII case.
+func crumbAt(s string) bool {
+	for _, cl := range crumbsFrom[s[0]&0x1f] {
+		if len(s) >= len(cl) && equalLowerASCII(s[1:len(cl)], cl[1:]) {
+			return true
 		}
 	}
 	return false
 }
 
-// hasCrumbClassLower is hasCrumbClass for a lower-case value.
+// crumbsFrom lists the crumb classes by their first letter, in either
+// case (its low five bits).
+var crumbsFrom = func() (t [32][]string) {
+	for _, cl := range crumbClasses {
+		t[cl[0]&0x1f] = append(t[cl[0]&0x1f], cl)
+	}
+	return t
+}()
+
+// hasCrumbClassLower reports a lower-case id or class list that names a
+// breadcrumb trail.
 func hasCrumbClassLower(lv string) bool {
 	for _, cl := range crumbClasses {
 		if strings.Contains(lv, cl) {
@@ -215,8 +246,8 @@ func contentWord(w string) bool {
 	return false
 }
 
-// crumbClasses are the id and class substrings of breadcrumb containers.
-// hasCrumbClass relies on their starting with c, p or t.
+// crumbClasses are the id and class substrings of breadcrumb containers,
+// in lower case, each starting with a letter (wordByte, crumbsFrom).
 var crumbClasses = []string{"crumb", "pankuzu", "topicpath", "topic-path", "topic_path"}
 
 // boilerWord reports id and class words of menus, sidebars and other
@@ -244,32 +275,9 @@ func contactWord(w string) bool {
 	return false
 }
 
-// nextWord returns the first word of an id or class list, as written,
-// and the rest of the list after it; word is "" when there is none.
-// Words are split at separators and camelCase humps: "tmp_section_related"
-// → tmp, section, related; "mainContents" → main, Contents.
-func nextWord(v string) (word, rest string) {
-	i := 0
-	for i < len(v) && wordByte[v[i]] == 0 {
-		i++
-	}
-	if i == len(v) {
-		return "", ""
-	}
-	start := i
-	prevLower := wordByte[v[i]] == lowerOrDigit
-	for i++; i < len(v); i++ {
-		k := wordByte[v[i]]
-		if k == 0 || (k == upperLetter && prevLower) {
-			return v[start:i], v[i:]
-		}
-		prevLower = k == lowerOrDigit
-	}
-	return v[start:], ""
-}
-
-// wordByte classes the bytes of id and class lists for nextWord: 0 for
-// separators (and all non-ASCII bytes).
+// wordByte classes the bytes of id and class lists for classifyWords:
+// letters and digits (0 for separators and all non-ASCII bytes), and the
+// first letters of the crumb classes.
 var wordByte = func() (t [256]uint8) {
 	for c := '0'; c <= '9'; c++ {
 		t[c] = lowerOrDigit
@@ -278,12 +286,17 @@ var wordByte = func() (t [256]uint8) {
 		t[c] = lowerOrDigit
 		t[c-'a'+'A'] = upperLetter
 	}
+	for _, cl := range crumbClasses {
+		t[cl[0]] |= crumbFirst
+		t[cl[0]-'a'+'A'] |= crumbFirst
+	}
 	return t
 }()
 
 const (
 	lowerOrDigit = 1
 	upperLetter  = 2
+	crumbFirst   = 4
 )
 
 // lowerASCII appends s to dst with ASCII letters lower-cased.
@@ -296,16 +309,6 @@ func lowerASCII(dst []byte, s string) []byte {
 		dst = append(dst, c)
 	}
 	return dst
-}
-
-// hasUpperASCII reports whether s holds an ASCII capital letter.
-func hasUpperASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if 'A' <= s[i] && s[i] <= 'Z' {
-			return true
-		}
-	}
-	return false
 }
 
 func isASCIIString(s string) bool {

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"regexp"
@@ -8,6 +9,9 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // The fast paths of the hot loops must agree with the plain code they
@@ -68,16 +72,28 @@ func TestIndexHTMLSpaceAgreesWithByteLoop(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	for range 200000 {
+		// One to four random texts: long ones pass through the loop of
+		// sixteen bytes, the loop of eight and the loop of one.
 		s := randomText(rng)
+		for n := rng.IntN(4); n > 0; n-- {
+			s += strings.Repeat("漢", rng.IntN(8)) + randomText(rng)
+		}
 		if got := indexHTMLSpace(s); got != want(s) {
 			t.Fatalf("indexHTMLSpace(%q) = %d, want %d", s, got, want(s))
 		}
 	}
+	// Each byte, with and without a 0xA0 after it, and with a second
+	// such pair after it (a byte that flags falsely, then a space), at
+	// each place of the words of sixteen and eight bytes.
 	for c := 0; c < 256; c++ {
-		for pos := 0; pos < 20; pos++ {
-			s := strings.Repeat("漢", 7)[:pos] + string([]byte{byte(c)}) + "\xa0" + strings.Repeat("x", 9)
-			if got := indexHTMLSpace(s); got != want(s) {
-				t.Fatalf("indexHTMLSpace(%q) = %d, want %d", s, got, want(s))
+		for pos := 0; pos < 40; pos++ {
+			for _, rest := range []string{"\xa0", "", "\v\xa0", "\xc2\xa0", "\xc2\x0b\t"} {
+				for _, tail := range []string{"", "x", strings.Repeat("x", 9), strings.Repeat("x", 17)} {
+					s := strings.Repeat("漢", 14)[:pos] + string([]byte{byte(c)}) + rest + tail
+					if got := indexHTMLSpace(s); got != want(s) {
+						t.Fatalf("indexHTMLSpace(%q) = %d, want %d", s, got, want(s))
+					}
+				}
 			}
 		}
 	}
@@ -214,13 +230,140 @@ func TestMarkerAndCrumbPrefilters(t *testing.T) {
 		if got, want := mayHoldMarker(s), strings.Contains(s, "ここ") || strings.Contains(s, "本文"); got != want {
 			t.Fatalf("mayHoldMarker(%q) = %v, want %v", s, got, want)
 		}
-		want := false
-		for _, c := range crumbClasses {
-			want = want || strings.Contains(strings.ToLower(s), c)
+		for _, heading := range []bool{false, true} {
+			for _, inSection := range []bool{false, true} {
+				if got, want := classifyWords(s, inSection, heading), classifyWordsPlain(s, inSection, heading); got != want {
+					t.Fatalf("classifyWords(%q, %v, %v) = %v, want %v", s, inSection, heading, got, want)
+				}
+			}
 		}
-		if got := hasCrumbClass(s); got != want {
-			t.Fatalf("hasCrumbClass(%q) = %v, want %v", s, got, want)
+	}
+}
+
+// classifyWordsPlain is classifyWords as first written: a breadcrumb
+// class searched for in the lower-cased value, then each word taken by
+// nextWordOracle and lower-cased.
+func classifyWordsPlain(v string, inSection, heading bool) role {
+	for _, cl := range crumbClasses {
+		if strings.Contains(strings.ToLower(v), cl) {
+			return roleCrumb
 		}
+	}
+	if heading {
+		return 0
+	}
+	var r role
+	var siteEnd, ofContent bool
+	for rest := v; ; {
+		var word string
+		if word, rest = nextWordOracle(rest); word == "" {
+			break
+		}
+		w := strings.ToLower(word)
+		switch {
+		case contactWord(w):
+			r |= roleContact
+		case boilerWord(w):
+			r |= roleBoiler
+		case w == "header" || w == "footer" || w == "head" || w == "foot":
+			siteEnd = true
+		case contentWord(w):
+			ofContent = true
+		case len(w) > 3 && (strings.HasSuffix(w, "navi") || strings.HasSuffix(w, "nav") || strings.HasSuffix(w, "menu")):
+			r |= roleBoiler
+		}
+	}
+	if siteEnd && !ofContent && !inSection {
+		r |= roleBoiler
+	}
+	return r
+}
+
+// nextWordOracle returns the first word of an id or class list, as
+// written, and the rest of the list after it, as nextWord did before
+// classifyWords split the words in its one pass.
+func nextWordOracle(v string) (word, rest string) {
+	start := -1
+	prevLower := false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		lower, upper, digit := 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9'
+		alnum := lower || upper || digit
+		if start >= 0 && (!alnum || (upper && prevLower)) {
+			return v[start:i], v[i:]
+		}
+		if alnum && start < 0 {
+			start = i
+		}
+		prevLower = lower || digit
+	}
+	if start >= 0 {
+		return v[start:], ""
+	}
+	return "", ""
+}
+
+// TestClassifyWordsAgreesWithPlain checks classifyWords's one pass
+// against classifyWordsPlain: on random lists of the words it looks
+// for, in any case, cut, glued or camelCased, with separators, non-ASCII
+// and the letters Unicode folds to ASCII (K, ſ, İ); and on every id and
+// class of the fixtures.
+func TestClassifyWordsAgreesWithPlain(t *testing.T) {
+	seen := map[role]int{}
+	check := func(v string) {
+		t.Helper()
+		for _, heading := range []bool{false, true} {
+			for _, inSection := range []bool{false, true} {
+				got, want := classifyWords(v, inSection, heading), classifyWordsPlain(v, inSection, heading)
+				if got != want {
+					t.Fatalf("classifyWords(%q, %v, %v) = %v, want %v", v, inSection, heading, got, want)
+				}
+				seen[want]++
+			}
+		}
+	}
+	words := []string{"crumb", "pankuzu", "topicpath", "topic-path", "topic_path", "topic", "path", "bread", "pan",
+		"inquiry", "contact", "toiawase", "nav", "navi", "menu", "gnavi", "submenu", "side", "skip", "logo",
+		"header", "footer", "head", "foot", "content", "contents", "main", "page", "title", "body",
+		"tmp", "box", "x", "1", "\u212a", "\u017f", "\u0130", "あ", "\xe3", "\xff"}
+	seps := []string{"", "", "", " ", "_", "-", "\t", ".", "\u00a0"}
+	rng := rand.New(rand.NewPCG(25, 26))
+	for range 200000 {
+		var b strings.Builder
+		for n := rng.IntN(5); n > 0; n-- {
+			w := words[rng.IntN(len(words))]
+			switch rng.IntN(6) {
+			case 0:
+				w = strings.ToUpper(w)
+			case 1:
+				w = strings.ToUpper(w[:1]) + w[1:]
+			case 2:
+				w = w[:rng.IntN(len(w)+1)] // cut, maybe mid-rune
+			}
+			b.WriteString(w)
+			b.WriteString(seps[rng.IntN(len(seps))])
+		}
+		check(b.String())
+	}
+	for _, v := range []string{"PAN\u212aUZU", "breadCrumb", "BreadCrumbs", "mainContents", "siteHeader", "content_header",
+		"globalNavi", "GNAVI", "a-very-long-class-name-with-many-words-and-a-footer-at-its-end", strings.Repeat("Header", 20)} {
+		check(v)
+	}
+	for _, f := range fixtures(t) {
+		doc, err := html.Parse(bytes.NewReader(f.body))
+		if err != nil {
+			continue
+		}
+		for n := range doc.Descendants() {
+			for _, a := range n.Attr {
+				if a.Key == "id" || a.Key == "class" {
+					check(a.Val)
+				}
+			}
+		}
+	}
+	if seen[roleCrumb] < 1000 || seen[roleBoiler] < 1000 || seen[roleContact] < 1000 || seen[0] < 1000 {
+		t.Fatalf("roles seen %v: the test proves little", seen)
 	}
 }
 
@@ -390,5 +533,122 @@ func TestLabelMatcherPrefixWords(t *testing.T) {
 				t.Fatalf("%v FindStringSubmatch(%q) = %q, want %q", words, s, got, want)
 			}
 		}
+	}
+}
+
+// structuralMarkerPlain is structuralMarker as first written.
+func structuralMarkerPlain(s string, maxRunes int) (kind int, ok bool) {
+	s = strings.TrimFunc(s, func(r rune) bool {
+		return strings.ContainsRune("-=▲▼△▽■□◆◇*/!", r) || isBlank(r)
+	})
+	if s == "" || utf8.RuneCountInString(s) > maxRunes {
+		return 0, false
+	}
+	for _, m := range []string{"本文ここから", "ここから本文", "本文開始", "本文はここから"} {
+		if strings.Contains(s, m) {
+			return 1, true
+		}
+	}
+	for _, m := range []string{"本文ここまで", "ここまで本文", "本文終了", "本文はここまで"} {
+		if strings.Contains(s, m) {
+			return -1, true
+		}
+	}
+	t := strings.TrimSuffix(strings.TrimRight(s, "。."), "です")
+	for _, edge := range []string{"ここから", "ここまで"} {
+		if region, ok := strings.CutSuffix(t, edge); ok && isRegionName(region) {
+			return 0, true
+		}
+		if region, ok := strings.CutPrefix(t, edge); ok && isRegionName(region) {
+			return 0, true
+		}
+	}
+	return 0, false
+}
+
+// TestStructuralMarkerAgreesWithPlain checks structuralMarker against
+// structuralMarkerPlain, and the claims the walk's prefilters rest on:
+// a marker holds ここ or 本文 (mayHoldMarker), and a content marker 本文
+// (the test of comments). On random strings of marker pieces, edges,
+// blanks and stray bytes, and on every text and comment of the fixtures.
+func TestStructuralMarkerAgreesWithPlain(t *testing.T) {
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		want := strings.ContainsRune("-=▲▼△▽■□◆◇*/!", r) || isBlank(r)
+		if got := isMarkerEdge(r); got != want {
+			t.Fatalf("isMarkerEdge(%q) = %v, want %v", r, got, want)
+		}
+	}
+	seen := map[int]int{}
+	check := func(s string) {
+		t.Helper()
+		for _, maxRunes := range []int{25, 40} {
+			k, ok := structuralMarker(s, maxRunes)
+			wk, wok := structuralMarkerPlain(s, maxRunes)
+			if k != wk || ok != wok {
+				t.Fatalf("structuralMarker(%q, %d) = %d, %v; want %d, %v", s, maxRunes, k, ok, wk, wok)
+			}
+			if ok && !strings.Contains(s, "ここ") && !strings.Contains(s, "本文") {
+				t.Fatalf("structuralMarker(%q) = %d, true: a marker without ここ or 本文", s, k)
+			}
+			if k != 0 && !strings.Contains(s, "本文") {
+				t.Fatalf("structuralMarker(%q) = %d: a content marker without 本文", s, k)
+			}
+			if ok {
+				seen[k]++
+			}
+		}
+	}
+	pieces := []string{"本文", "ここから", "ここまで", "本文ここから", "ここまで本文", "本文開始", "本文終了", "はここから", "は",
+		"サイト", "サブ", "メニュー", "ナビ", "フッター", "ヘッダー", "エリア", "です", "。", ".", "．", "、",
+		"▼", "▲", "■", "-", "=", "*", "/", "!", " ", "　", "\u00a0", "\u2003", "\xe3", "\xe3\x80", "\x82", "あ", "x"}
+	rng := rand.New(rand.NewPCG(27, 28))
+	for range 200000 {
+		var b strings.Builder
+		for n := rng.IntN(7); n > 0; n-- {
+			p := pieces[rng.IntN(len(pieces))]
+			if rng.IntN(10) == 0 {
+				p = p[:rng.IntN(len(p)+1)] // cut, maybe mid-rune
+			}
+			b.WriteString(p)
+		}
+		check(b.String())
+	}
+	for _, f := range fixtures(t) {
+		doc, err := html.Parse(bytes.NewReader(f.body))
+		if err != nil {
+			continue
+		}
+		for n := range doc.Descendants() {
+			if n.Type == html.TextNode || n.Type == html.CommentNode {
+				check(n.Data)
+			}
+		}
+	}
+	if seen[1] < 1000 || seen[-1] < 1000 || seen[0] < 1000 {
+		t.Fatalf("markers seen %v: the test proves little", seen)
+	}
+}
+
+// TestContainerRankNeedsIDOrRole checks the claim that lets the walk skip
+// containerRank: without an id or a role, only <main> and <article> rank.
+func TestContainerRankNeedsIDOrRole(t *testing.T) {
+	ranked := 0
+	for off := 0; off < 1<<12; off++ {
+		for n := 1; n < 32; n++ {
+			a := atom.Atom(off<<8 | n)
+			if atom.Lookup([]byte(a.String())) != a {
+				continue
+			}
+			rank := containerRank(a, &elementAttrs{})
+			if rank >= 0 {
+				ranked++
+			}
+			if rank >= 0 && a != atom.Main && a != atom.Article {
+				t.Fatalf("containerRank(%v) = %d without an id or a role", a, rank)
+			}
+		}
+	}
+	if ranked != 2 {
+		t.Fatalf("%d elements rank without an id or a role, want 2 (main, article)", ranked)
 	}
 }

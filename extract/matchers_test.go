@@ -83,50 +83,6 @@ func TestMatchersAgreeWithRegexps(t *testing.T) {
 	}
 }
 
-// nextWordOracle is nextWord as first written, byte class by comparisons.
-func nextWordOracle(v string) (word, rest string) {
-	start := -1
-	prevLower := false
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		lower, upper, digit := 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9'
-		alnum := lower || upper || digit
-		if start >= 0 && (!alnum || (upper && prevLower)) {
-			return v[start:i], v[i:]
-		}
-		if alnum && start < 0 {
-			start = i
-		}
-		prevLower = lower || digit
-	}
-	if start >= 0 {
-		return v[start:], ""
-	}
-	return "", ""
-}
-
-func TestNextWordAgreesWithOracle(t *testing.T) {
-	alphabet := []string{"a", "z", "A", "Z", "0", "9", "_", "-", " ", "\xe3", "\x81", "あ", "@", "[", "`", "{", "/", ":"}
-	rng := rand.New(rand.NewPCG(23, 24))
-	for range 200000 {
-		var b strings.Builder
-		for n := rng.IntN(12); n > 0; n-- {
-			b.WriteString(alphabet[rng.IntN(len(alphabet))])
-		}
-		for rest := b.String(); ; {
-			w1, r1 := nextWord(rest)
-			w2, r2 := nextWordOracle(rest)
-			if w1 != w2 || r1 != r2 {
-				t.Fatalf("nextWord(%q) = %q, %q; want %q, %q", rest, w1, r1, w2, r2)
-			}
-			if w1 == "" {
-				break
-			}
-			rest = r1
-		}
-	}
-}
-
 // TestPhoneNumberAtAgreesWithRegexp runs phoneNumberAt and phoneNumber's
 // FindString on every sequence of up to five of the characters a number
 // is made of, and on random runs of them with noise.
