@@ -228,9 +228,18 @@ func QuestionKey(q string) string {
 	if !caseless(k) {
 		k = strings.ToLower(k)
 	}
-	return strings.TrimRightFunc(k, func(r rune) bool {
-		return unicode.IsPunct(r) || unicode.IsSymbol(r)
-	})
+	return strings.TrimRightFunc(k, isKeyTrailer)
+}
+
+// isKeyTrailer reports the runes trimmed from the end of a question key:
+// punctuation and symbols. Kana and kanji, which most keys end with, are
+// neither, and are told without the Unicode tables (QuestionKey 35k →
+// 28k instructions a Nerima page).
+func isKeyTrailer(r rune) bool {
+	if 0x3041 <= r && r <= 0x3096 || 0x30A1 <= r && r <= 0x30FA || 0x4E00 <= r && r <= 0x9FFF {
+		return false
+	}
+	return unicode.IsPunct(r) || unicode.IsSymbol(r)
 }
 
 // caseless reports valid UTF-8 that strings.ToLower leaves as it is:

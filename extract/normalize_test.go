@@ -139,3 +139,12 @@ func foldRuneByRune(s string) string {
 		return variant(r)
 	}, norm.NFKC.String(s))
 }
+
+// isKeyTrailer is unicode.IsPunct or IsSymbol for every rune.
+func TestIsKeyTrailer(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if got, want := isKeyTrailer(r), unicode.IsPunct(r) || unicode.IsSymbol(r); got != want {
+			t.Fatalf("isKeyTrailer(%U) = %v, want %v", r, got, want)
+		}
+	}
+}
