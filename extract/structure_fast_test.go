@@ -2,6 +2,8 @@ package extract
 
 import (
 	"encoding/json"
+	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -27,5 +29,54 @@ func TestBuilderListsDoNotShare(t *testing.T) {
 		if after, _ := json.Marshal(doc); string(after) != string(before) {
 			t.Errorf("%s: appending to a list changed another", f.name)
 		}
+	}
+}
+
+// TestPrefixPrefiltersAgreeWithRegexps checks that mayBeQuestionPrefix,
+// mayBeAnswerPrefix and mayBeNotePrefix hold wherever their regexps
+// match: on texts made of the regexps' pieces, and the fixtures' lines.
+func TestPrefixPrefiltersAgreeWithRegexps(t *testing.T) {
+	check := func(s string) bool {
+		t.Helper()
+		q := questionPrefix.MatchString(s) || bracketQuestion.MatchString(s)
+		a := answerPrefix.MatchString(s) || bracketAnswer.MatchString(s)
+		n := notePrefix.MatchString(s)
+		if q && !mayBeQuestionPrefix(s) || a && !mayBeAnswerPrefix(s) || n && !mayBeNotePrefix(s) {
+			t.Fatalf("%q: regexps match question %v, answer %v, note %v; prefilters say %v, %v, %v",
+				s, q, a, n, mayBeQuestionPrefix(s), mayBeAnswerPrefix(s), mayBeNotePrefix(s))
+		}
+		return q || a || n
+	}
+	pieces := []string{"【", "】", "[", "]", "(", ")", "（", "）", "※", "注", "Q", "Ｑ", "質問", "質", "問", "A", "Ａ", "回答", "回", "答", "答え",
+		"1", "１２", ".", "．", ":", "：", " ", "\t", "\n", "\u3000", "\u00a0", "\v", "あ", "x", "\xe3", "\xef\xbc"}
+	rng := rand.New(rand.NewPCG(23, 24))
+	found := 0
+	for range 200000 {
+		var b strings.Builder
+		for n := rng.IntN(7); n > 0; n-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		if check(b.String()) {
+			found++
+		}
+	}
+	for _, f := range fixtures(t) {
+		dec := decode(f.body, f.contentType)
+		root, _, err := parse(dec.text)
+		if err != nil {
+			continue
+		}
+		p := walkPage(root, len(dec.text))
+		for i := range p.blocks {
+			b := &p.blocks[i]
+			check(b.text())
+			for _, l := range b.lines() {
+				check(l)
+			}
+		}
+		p.release()
+	}
+	if found < 10000 {
+		t.Fatalf("only %d texts hold a prefix; the test proves little", found)
 	}
 }
