@@ -80,3 +80,33 @@ func TestPrefixPrefiltersAgreeWithRegexps(t *testing.T) {
 		t.Fatalf("only %d texts hold a prefix; the test proves little", found)
 	}
 }
+
+// TestQuestionLikeAgreesWithContainsAny checks questionLike, which looks
+// at the end of a text first, against the plain search, on random texts
+// that end with a word, part of one, or not.
+func TestQuestionLikeAgreesWithContainsAny(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 26))
+	for range 100000 {
+		s := randomText(rng)
+		for n := rng.IntN(3); n > 0; n-- {
+			w := questionWords[rng.IntN(len(questionWords))]
+			w = w[rng.IntN(len(w)):] // a word's end, maybe mid-character
+			if rng.IntN(2) == 0 {
+				s += w
+			} else {
+				i := rng.IntN(len(s) + 1)
+				s = s[:i] + w + s[i:]
+			}
+		}
+		if got, want := questionLike(s), containsAny(s, questionWords); got != want {
+			t.Fatalf("questionLike(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for _, w := range questionWords {
+		for _, s := range []string{w, "あ" + w, w[1:], w[:len(w)-1], "漢字" + w[1:]} {
+			if got, want := questionLike(s), containsAny(s, questionWords); got != want {
+				t.Fatalf("questionLike(%q) = %v, want %v", s, got, want)
+			}
+		}
+	}
+}
