@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestBuilderListsDoNotShare checks that the intros, answers and Q&A
@@ -32,23 +33,30 @@ func TestBuilderListsDoNotShare(t *testing.T) {
 	}
 }
 
-// TestPrefixPrefiltersAgreeWithRegexps checks that mayBeQuestionPrefix,
-// mayBeAnswerPrefix and mayBeNotePrefix hold wherever their regexps
-// match: on texts made of the regexps' pieces, and the fixtures' lines.
+// TestPrefixPrefiltersAgreeWithRegexps checks that mayBeQuestionPrefix
+// and mayBeAnswerPrefix hold wherever their regexps match, and
+// notePrefixLen against notePrefix: on texts made of the regexps'
+// pieces, and the fixtures' lines.
 func TestPrefixPrefiltersAgreeWithRegexps(t *testing.T) {
 	check := func(s string) bool {
 		t.Helper()
 		q := questionPrefix.MatchString(s) || bracketQuestion.MatchString(s)
 		a := answerPrefix.MatchString(s) || bracketAnswer.MatchString(s)
-		n := notePrefix.MatchString(s)
-		if q && !mayBeQuestionPrefix(s) || a && !mayBeAnswerPrefix(s) || n && !mayBeNotePrefix(s) {
-			t.Fatalf("%q: regexps match question %v, answer %v, note %v; prefilters say %v, %v, %v",
-				s, q, a, n, mayBeQuestionPrefix(s), mayBeAnswerPrefix(s), mayBeNotePrefix(s))
+		if q && !mayBeQuestionPrefix(s) || a && !mayBeAnswerPrefix(s) {
+			t.Fatalf("%q: regexps match question %v, answer %v; prefilters say %v, %v",
+				s, q, a, mayBeQuestionPrefix(s), mayBeAnswerPrefix(s))
 		}
-		return q || a || n
+		want := -1
+		if loc := notePrefix.FindStringIndex(s); loc != nil {
+			want = loc[1]
+		}
+		if got := notePrefixLen(s, mayHavePrefix(s)); got != want {
+			t.Fatalf("notePrefixLen(%q) = %d, want %d", s, got, want)
+		}
+		return q || a || want >= 0
 	}
 	pieces := []string{"【", "】", "[", "]", "(", ")", "（", "）", "※", "注", "Q", "Ｑ", "質問", "質", "問", "A", "Ａ", "回答", "回", "答", "答え",
-		"1", "１２", ".", "．", ":", "：", " ", "\t", "\n", "\u3000", "\u00a0", "\v", "あ", "x", "\xe3", "\xef\xbc"}
+		"1", "１２", "９", "\xef\xbc\x99", ".", "．", ":", "：", "【注", "（注", "(注", "※注", "注1】", " ", "\r", "\f", "\t", "\n", "\u3000", "\u00a0", "\v", "あ", "x", "\xe3", "\xef\xbc"}
 	rng := rand.New(rand.NewPCG(23, 24))
 	found := 0
 	for range 200000 {
@@ -108,5 +116,33 @@ func TestQuestionLikeAgreesWithContainsAny(t *testing.T) {
 				t.Fatalf("questionLike(%q) = %v, want %v", s, got, want)
 			}
 		}
+	}
+}
+
+// TestMayHavePrefixAgreesWithRunes checks mayHavePrefix, which compares
+// bytes, against the runes it stands for, for every rune and for
+// invalid bytes.
+func TestMayHavePrefixAgreesWithRunes(t *testing.T) {
+	plain := func(s string) bool {
+		r, _ := utf8.DecodeRuneInString(s)
+		return strings.ContainsRune("QＱ質問AＡ回答【[(（※", r)
+	}
+	check := func(s string) {
+		t.Helper()
+		if got, want := mayHavePrefix(s), plain(s); got != want {
+			t.Fatalf("mayHavePrefix(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		c := string(r)
+		check(c)
+		check(c + "x")
+		for k := 1; k < len(c); k++ {
+			check(c[:k])
+			check(c[:k] + "x")
+		}
+	}
+	for _, s := range []string{"", "\xff", "\xef\xbc", "\xe5\x95", "\xed\xa0\x80"} {
+		check(s)
 	}
 }
