@@ -20,47 +20,6 @@ type labelMatcher struct {
 	// optional ・ファクス after that (faxJoin), . and ． as colons, and an
 	// optional note in brackets, （代表）, after the colon.
 	number, faxJoin, dots, note bool
-	// starts are what the words start with, one for the words that
-	// share a first character: searched for instead of each word, they
-	// find the same places in fewer searches (findPageNumberAndDates
-	// 91.4k → 89.7k, findContact 39.0k → 38.0k instructions a Nerima
-	// page; TestLabelRegexpsAgreeWithPlainSearch). Set by init; nil
-	// means the words themselves.
-	starts []labelWord
-}
-
-func init() {
-	for _, m := range []*labelMatcher{pageNumberRe.fast, updatedLabel.fast, publishedLabel.fast, phoneLabel.fast, faxLabel.fast} {
-		m.starts = wordStarts(m.words)
-	}
-}
-
-// wordStarts returns, for each first character of the words (and each
-// case folding), the longest start the words with it share.
-func wordStarts(words []labelWord) []labelWord {
-	var starts []labelWord
-	for _, w := range words {
-		_, n := utf8.DecodeRuneInString(w.word)
-		found := false
-		for k, st := range starts {
-			if st.fold != w.fold || !strings.HasPrefix(w.word, st.word[:n]) {
-				continue
-			}
-			i := 0
-			for i < len(st.word) && i < len(w.word) && st.word[i] == w.word[i] {
-				i++
-			}
-			for i < len(w.word) && !utf8.RuneStart(w.word[i]) {
-				i-- // back to the start of the character they differ in
-			}
-			starts[k].word, found = st.word[:i], true
-			break
-		}
-		if !found {
-			starts = append(starts, labelWord{word: w.word, fold: w.fold})
-		}
-	}
-	return starts
 }
 
 // labelWord is a word, and an optional one after it; fold says the word
@@ -91,15 +50,10 @@ type labelMatch struct{ start, end, vstart, vend int }
 
 // find returns the first match in s, or ok false.
 func (m *labelMatcher) find(s string) (labelMatch, bool) {
-	starts := m.starts
-	if starts == nil {
-		starts = m.words
-	}
 	for from := 0; ; {
-		// The first place where any word may start: where none does,
-		// the loop below finds none, and the search goes on past it.
+		// The first place where any word starts.
 		at := -1
-		for _, lw := range starts {
+		for _, lw := range m.words {
 			if i := lw.index(s[from:]); i >= 0 && (at < 0 || from+i < at) {
 				at = from + i
 			}
