@@ -2,8 +2,6 @@ package extract
 
 import (
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -37,19 +35,7 @@ func TestContactPrefiltersAgreeWithStrings(t *testing.T) {
 		}
 		check(s)
 	}
-	var texts []string
-	for _, f := range fixtures(t) {
-		texts = append(texts, string(f.body))
-	}
-	if dir := os.Getenv("STAFFVOICE_REALPAGES"); dir != "" {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.html"))
-		for _, name := range files {
-			if body, err := os.ReadFile(name); err == nil {
-				texts = append(texts, string(body))
-			}
-		}
-	}
-	for _, text := range texts {
+	for _, text := range pageBodies(t) {
 		for i := 0; i < len(text); i += 40 {
 			check(text[i:min(len(text), i+rng.IntN(200))])
 		}

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -309,29 +308,10 @@ func dateSepLen(s string) int {
 // bracket) s starts with, or 0.
 func dateWeekday(s string) int {
 	i := labelSpaces(s)
-	switch {
-	case strings.HasPrefix(s[i:], "("):
-		i++
-	case strings.HasPrefix(s[i:], "（"):
-		i += len("（")
-	default:
-		return 0
+	if n := bracketed(s[i:], 6); n > 0 {
+		return i + n
 	}
-	for n := 0; ; n++ {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case size == 0:
-			return 0
-		case r == '）' || r == ')':
-			if n == 0 {
-				return 0
-			}
-			return i + size
-		case n == 6:
-			return 0
-		}
-		i += size
-	}
+	return 0
 }
 
 // dateTime returns the length of the time (timePart) s starts with, or

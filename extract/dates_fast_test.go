@@ -2,8 +2,6 @@ package extract
 
 import (
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -62,19 +60,7 @@ func TestDateAtAgreesWithRegexp(t *testing.T) {
 			}
 		}
 	}
-	var texts []string
-	for _, f := range fixtures(t) {
-		texts = append(texts, string(f.body))
-	}
-	if dir := os.Getenv("STAFFVOICE_REALPAGES"); dir != "" {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.html"))
-		for _, name := range files {
-			if body, err := os.ReadFile(name); err == nil {
-				texts = append(texts, string(body))
-			}
-		}
-	}
-	for _, text := range texts {
+	for _, text := range pageBodies(t) {
 		for i := 0; i < len(text); {
 			r, size := utf8.DecodeRuneInString(text[i:])
 			if '0' <= r && r <= '9' || '０' <= r && r <= '９' || strings.ContainsRune("令平昭大明㋿㍻㍼㍽㍾RHSTMＲＨＳＴＭ", r) {

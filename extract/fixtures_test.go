@@ -268,3 +268,43 @@ func checkExpectation(t *testing.T, doc *Document, x *expectation) {
 		}
 	}
 }
+
+// fixtureTexts returns what the analysis reads of every fixture: each
+// block's text and each of its lines, as the walk makes them. The fast
+// paths' agreement tests check them all.
+func fixtureTexts(t testing.TB) []string {
+	var texts []string
+	for _, f := range fixtures(t) {
+		dec := decode(f.body, f.contentType)
+		root, _, err := parse(dec.text)
+		if err != nil {
+			continue
+		}
+		p := walkPage(root, len(dec.text))
+		for i := range p.blocks {
+			b := &p.blocks[i]
+			texts = append(texts, b.text())
+			texts = append(texts, b.lines()...)
+		}
+		p.release()
+	}
+	return texts
+}
+
+// pageBodies returns the bytes of every fixture and, when
+// STAFFVOICE_REALPAGES names a directory, of every real page in it.
+func pageBodies(t testing.TB) []string {
+	var bodies []string
+	for _, f := range fixtures(t) {
+		bodies = append(bodies, string(f.body))
+	}
+	if dir := os.Getenv("STAFFVOICE_REALPAGES"); dir != "" {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.html"))
+		for _, name := range files {
+			if body, err := os.ReadFile(name); err == nil {
+				bodies = append(bodies, string(body))
+			}
+		}
+	}
+	return bodies
+}

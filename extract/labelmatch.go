@@ -153,7 +153,11 @@ func faxJoin(s string) int {
 // bracketNote returns the length of the note s starts with: a bracket,
 // one to eight characters other than a closing bracket, a closing
 // bracket; or 0.
-func bracketNote(s string) int {
+func bracketNote(s string) int { return bracketed(s, 8) }
+
+// bracketed returns the length of the bracketed text s starts with: ( or
+// （, one to max characters other than a closing bracket, ) or ）; or 0.
+func bracketed(s string, max int) int {
 	if !strings.HasPrefix(s, "（") && !strings.HasPrefix(s, "(") {
 		return 0
 	}
@@ -168,7 +172,7 @@ func bracketNote(s string) int {
 				return 0
 			}
 			return i + size
-		case n == 8:
+		case n == max:
 			return 0
 		}
 		i += size
