@@ -17,6 +17,15 @@ import (
 // The fast paths of the hot loops must agree with the plain code they
 // replace, on valid and invalid UTF-8 alike.
 
+// cases is how many random cases a differential test checks: n, or a
+// tenth of it under the race detector (raceEnabled).
+func cases(n int) int {
+	if raceEnabled {
+		return n / 10
+	}
+	return n
+}
+
 // fragments are the pieces random test strings are made of: blanks of
 // every kind, kana and kanji, their bytes split apart, and stray bytes.
 var fragments = []string{
@@ -179,11 +188,7 @@ func TestLabelRegexpsAgreeWithPlainSearch(t *testing.T) {
 		"\u00a0", "\t", "\n", "\r", "\f", "\v", "時", "日", "公開開始日", "ID", "ＩＤ", "番号", "Ａ", "ｚ", "ー", "−", "‐", "－", "A", "z", "0", "９",
 		"(", ")", "（", "）", ".", "．", "/", "fax", "FaX", "tEl", "ファ", "ファクシミリ番号", "・ファクス", "/fax", "（代表電話番号へ）", "(内線123)", "（）", "（ab"}
 	rng := rand.New(rand.NewPCG(13, 14))
-	lines := 100000
-	if raceEnabled {
-		lines = 10000
-	}
-	for range lines {
+	for range cases(100000) {
 		var b strings.Builder
 		for n := rng.IntN(8); n > 0; n-- {
 			b.WriteString(pieces[rng.IntN(len(pieces))])
@@ -221,7 +226,7 @@ func TestLabelRegexpsAgreeWithPlainSearch(t *testing.T) {
 func TestMarkerAndCrumbPrefilters(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 16))
 	words := []string{"ここ", "本文", "こ", "本", "文", "\x93\xe3\x81\x93", "Crumb", "PANKUZU", "topic_Path", "topic-path", "TopicPath", "bread", "K", "\u212a", "İ"}
-	for range 200000 {
+	for range cases(200000) {
 		s := randomText(rng)
 		for n := rng.IntN(3); n > 0; n-- {
 			i := rng.IntN(len(s) + 1)
