@@ -210,17 +210,17 @@ func metaTagCharset(b []byte) string {
 func html5MetaCharset(b []byte) (cs string, ok bool) {
 	const key = "charset"
 	t := b[len("<meta"):]
-	n := htmlSpaceRun(t)
+	n := asciiSpaces(t)
 	if n == 0 || len(t) < n+len(key) || !bytes.EqualFold(t[n:n+len(key)], []byte(key)) {
 		return "", false
 	}
 	t = t[n+len(key):]
-	t = t[htmlSpaceRun(t):]
+	t = t[asciiSpaces(t):]
 	if len(t) == 0 || t[0] != '=' {
 		return "", false
 	}
 	t = t[1:]
-	t = t[htmlSpaceRun(t):]
+	t = t[asciiSpaces(t):]
 	var quote byte
 	if len(t) > 0 && (t[0] == '"' || t[0] == '\'') {
 		quote, t = t[0], t[1:]
@@ -235,10 +235,10 @@ func html5MetaCharset(b []byte) (cs string, ok bool) {
 			return "", false
 		}
 		t = t[1:]
-	} else if len(t) > 0 && t[0] != '>' && htmlSpaceRun(t) == 0 {
+	} else if len(t) > 0 && t[0] != '>' && asciiSpaces(t) == 0 {
 		return "", false // the value runs on: charset=utf-8/>
 	}
-	t = t[htmlSpaceRun(t):]
+	t = t[asciiSpaces(t):]
 	if len(t) > 0 && t[0] == '/' {
 		t = t[1:] // <meta charset="utf-8"/>
 	}
@@ -246,15 +246,6 @@ func html5MetaCharset(b []byte) (cs string, ok bool) {
 		return "", false
 	}
 	return cs, true
-}
-
-// htmlSpaceRun is the length of the run of HTML white space b starts with.
-func htmlSpaceRun(b []byte) int {
-	i := 0
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\f' || b[i] == '\r') {
-		i++
-	}
-	return i
 }
 
 // isCharsetNameByte reports the bytes of charset names (utf-8,

@@ -50,7 +50,6 @@ var (
 		&labelMatcher{words: []labelWord{{word: "最終更新日", opt: "時"}, {word: "更新日", opt: "時"}, {word: "最終更新"}}}}
 	publishedLabel = labelRegexp{regexp.MustCompile(`(?:掲載開始日|公開開始日|掲載日|公開日|作成日|登録日)` + sp + `*[:：]?` + sp + `*`), publishedKeys, nil,
 		&labelMatcher{words: []labelWord{{word: "掲載開始日"}, {word: "公開開始日"}, {word: "掲載日"}, {word: "公開日"}, {word: "作成日"}, {word: "登録日"}}}}
-	dateAtStart   = regexp.MustCompile(`^` + dateExpr)
 	parseJapanese = regexp.MustCompile(`^(令和|平成|昭和|大正|明治|[RHSTM])\s*(\d{1,2}|元)\s*(?:[/.\-‐]|年)\s*(\d{1,2})\s*(?:[/.\-‐]|月)\s*(\d{1,2})`)
 )
 
@@ -377,7 +376,7 @@ func westernDate(s string) (g [3]string, ok bool) {
 	}
 	g[0] = s[:4]
 	for k, unit := range []string{"年", "月"} {
-		i += westernSpaces(s[i:])
+		i += asciiSpaces(s[i:])
 		switch {
 		case i < len(s) && strings.IndexByte("/.-", s[i]) >= 0:
 			i++
@@ -388,7 +387,7 @@ func westernDate(s string) (g [3]string, ok bool) {
 		default:
 			return g, false
 		}
-		i += westernSpaces(s[i:])
+		i += asciiSpaces(s[i:])
 		n := asciiDigits(s[i:], 2)
 		if n == 0 {
 			return g, false
@@ -404,16 +403,6 @@ func westernDate(s string) (g [3]string, ok bool) {
 func asciiDigits(s string, max int) int {
 	n := 0
 	for n < max && n < len(s) && '0' <= s[n] && s[n] <= '9' {
-		n++
-	}
-	return n
-}
-
-// westernSpaces returns the length of the run of \s (space, tab, line
-// feed, form feed, carriage return) s starts with.
-func westernSpaces(s string) int {
-	n := 0
-	for n < len(s) && (s[n] == ' ' || s[n] == '\t' || s[n] == '\n' || s[n] == '\f' || s[n] == '\r') {
 		n++
 	}
 	return n

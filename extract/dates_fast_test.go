@@ -2,10 +2,14 @@ package extract
 
 import (
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
+
+// dateAtStart is the regexp dateAt stands for: the oracle of its tests.
+var dateAtStart = regexp.MustCompile(`^` + dateExpr)
 
 // TestDateAtAgreesWithRegexp checks the hand-written dateAt against
 // dateAtStart on texts made of every piece the regexp is written with,

@@ -471,10 +471,6 @@ func (a *analysis) firstLine(i int) *blockLine {
 	return &blockLine{text: b.lines()[0], block: i, line: 0}
 }
 
-// metaLeftover is what may remain on a line beside its metadata for the
-// line to count as metadata only.
-var metaLeftover = regexp.MustCompile(`^[\s　:：|｜/／・,、。()（）\[\]【】]*$`)
-
 // dropMetaLines removes from the content the lines that hold only
 // metadata (ページ番号:…, 更新日:…), so they do not become intro text.
 func (a *analysis) dropMetaLines(meta []blockLine) {
@@ -519,12 +515,15 @@ func metaOnly(line string) bool {
 	if containsAny(line, pageNumberKeys) {
 		rest = pageNumberRe.ReplaceAllString(line, "")
 	}
-	for k, re := range []labelRegexp{updatedLabel, publishedLabel} {
-		if !containsAny(rest, [][]string{updatedKeys, publishedKeys}[k]) {
-			continue // every word of the label holds one of the keys
+	for _, l := range []struct {
+		re   labelRegexp
+		keys []string // every word of the label holds one
+	}{{updatedLabel, updatedKeys}, {publishedLabel, publishedKeys}} {
+		if !containsAny(rest, l.keys) {
+			continue
 		}
 		for {
-			loc := re.FindStringIndex(rest)
+			loc := l.re.FindStringIndex(rest)
 			if loc == nil {
 				break
 			}

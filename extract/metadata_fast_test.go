@@ -2,10 +2,15 @@ package extract
 
 import (
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
+
+// metaLeftover is the regexp isMetaLeftover stands for: what may remain on
+// a line beside its metadata for the line to count as metadata only.
+var metaLeftover = regexp.MustCompile(`^[\s　:：|｜/／・,、。()（）\[\]【】]*$`)
 
 // metaOnlyPlain is metaOnly as first written: every label searched for
 // in every line, the leftover matched by metaLeftover.

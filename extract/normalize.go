@@ -429,6 +429,17 @@ func (h *hasher) fields(tag string, vs []string) {
 	h.raw("end", tag)
 }
 
+// asciiSpaces returns the length of the run of ASCII white space s starts
+// with, as HTML and the regexps' \s know it: space, tab, line feed, form
+// feed, carriage return.
+func asciiSpaces[T string | []byte](s T) int {
+	n := 0
+	for n < len(s) && (s[n] == ' ' || s[n] == '\t' || s[n] == '\n' || s[n] == '\f' || s[n] == '\r') {
+		n++
+	}
+	return n
+}
+
 // isHTMLSpace reports the characters HTML collapses when rendering.
 func isHTMLSpace(r rune) bool {
 	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == 0xA0

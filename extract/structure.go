@@ -16,7 +16,6 @@ var (
 	// The same, written with a bracket and nothing after: 【Q】志望動機は？
 	bracketQuestion     = regexp.MustCompile(`^[【\[]\s*(?:Q|Ｑ|質問)\s*[0-9０-９]*\s*[】\]]\s*`)
 	bracketAnswer       = regexp.MustCompile(`^[【\[]\s*(?:A|Ａ|回答)\s*[0-9０-９]*\s*[】\]]\s*`)
-	notePrefix          = regexp.MustCompile(`^(?:【注[0-9０-９]*】|[（(]注[0-9０-９]*[）)]|※注[0-9０-９]*[:：.．]?)\s*`)
 	tableQuestionHeader = regexp.MustCompile(`^(?:質問|Q|Ｑ|問|設問)$`)
 )
 
@@ -610,7 +609,7 @@ func notePrefixLen(l string, prefixed bool) int {
 			return -1
 		}
 	}
-	return i + westernSpaces(l[i:])
+	return i + asciiSpaces(l[i:])
 }
 
 func (b *builder) intro(l string) {

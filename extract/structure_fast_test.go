@@ -3,10 +3,16 @@ package extract
 import (
 	"encoding/json"
 	"math/rand/v2"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
+
+// notePrefix is the regexp notePrefixLen stands for: the oracle of its
+// tests.
+var notePrefix = regexp.MustCompile(`^(?:【注[0-9０-９]*】|[（(]注[0-9０-９]*[）)]|※注[0-9０-９]*[:：.．]?)\s*`)
 
 // TestBuilderListsDoNotShare checks that the intros, answers and Q&A
 // lists the builder hands out from its shared arrays have their own
@@ -80,6 +86,11 @@ func TestPrefixPrefiltersAgreeWithRegexps(t *testing.T) {
 // at the end of a text first, against the plain search, on random texts
 // that end with a word, part of one, or not.
 func TestQuestionLikeAgreesWithContainsAny(t *testing.T) {
+	for _, w := range questionEnds {
+		if !slices.Contains(questionWords, w) {
+			t.Fatalf("questionEnds has %q, which questionWords has not", w)
+		}
+	}
 	rng := rand.New(rand.NewPCG(25, 26))
 	for range 100000 {
 		s := randomText(rng)
