@@ -124,7 +124,7 @@ func (s *Store) Reextract(ctx context.Context) (pages, changed int, problems []s
 	if s.warc == nil {
 		return 0, 0, nil, fmt.Errorf("archive: reextract: read-only store")
 	}
-	ids, err := s.pageIDs(ctx)
+	ids, err := pageIDs(ctx, s.db)
 	if err != nil {
 		return 0, 0, nil, err
 	}
@@ -161,8 +161,10 @@ type keptPageError struct{ err error }
 func (e *keptPageError) Error() string { return e.err.Error() }
 func (e *keptPageError) Unwrap() error { return e.err }
 
-func (s *Store) pageIDs(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT page_id FROM pages ORDER BY page_id`)
+// pageIDs lists the archive's pages, in q: the store's database, or the
+// transaction of a migration.
+func pageIDs(ctx context.Context, q querier) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT page_id FROM pages ORDER BY page_id`)
 	if err != nil {
 		return nil, fmt.Errorf("archive: %w", err)
 	}

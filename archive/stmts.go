@@ -57,6 +57,11 @@ func (s *Store) exec(ctx context.Context, tx *sql.Tx, query string, args ...any)
 	return s.db.ExecContext(ctx, query, args...)
 }
 
+// querier is a database or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // queryRow runs a query for one row, in tx when given.
 func (s *Store) queryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
 	if st := s.cached(ctx, tx, query); st != nil {

@@ -518,21 +518,8 @@ func compactStructures(ctx context.Context, tx *sql.Tx) error {
 // rewriteStructures decodes the structures rows of every page, its
 // versions in order, and stores what encode makes of each instead.
 func rewriteStructures(ctx context.Context, tx *sql.Tx, encode func(*PageEncoder, *extract.Document) []byte) error {
-	pages, err := tx.QueryContext(ctx, `SELECT page_id FROM pages ORDER BY page_id`)
+	ids, err := pageIDs(ctx, tx)
 	if err != nil {
-		return err
-	}
-	var ids []string
-	for pages.Next() {
-		var id string
-		if err := pages.Scan(&id); err != nil {
-			pages.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	pages.Close()
-	if err := pages.Err(); err != nil {
 		return err
 	}
 	type row struct {
