@@ -94,7 +94,7 @@ func appendFold(dst []byte, s string) (_ []byte, ok bool) {
 
 // skipInert3 returns where the run of three-byte runes of U+3000–U+9FFF
 // (CJK punctuation, kana, kanji) that starts at s[i] ends, counting only
-// those appendFold keeps as they are (keep3). It is appendFold's inner
+// those appendFold keeps as they are (keepRows). It is appendFold's inner
 // loop: two runes a step, each told by one lookup, without branches on
 // the kind of rune (skipInert3 in ContentHash 102k → 97k instructions a
 // Nerima page).
@@ -118,9 +118,6 @@ func skipInert3(s string, i int) int {
 	}
 	return len(s) - len(t)
 }
-
-// keep3 reports whether appendFold keeps U+3000+r (r < 0x1000) as it is.
-func keep3(r uint) bool { return keep3000[r>>6%64]&(1<<(r&63)) != 0 }
 
 // keep3000 has a bit for each rune of U+3000–U+3FFF that appendFold keeps
 // as it is: NFKC-inert, not white space, its own variant.
