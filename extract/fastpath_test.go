@@ -223,7 +223,7 @@ func TestLabelRegexpsAgreeWithPlainSearch(t *testing.T) {
 	}
 }
 
-func TestMarkerAndCrumbPrefilters(t *testing.T) {
+func TestMarkerAndCrumbPrefiltersAgreeWithContains(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 16))
 	words := []string{"ここ", "本文", "こ", "本", "文", "\x93\xe3\x81\x93", "Crumb", "PANKUZU", "topic_Path", "topic-path", "TopicPath", "bread", "K", "\u212a", "İ"}
 	for range cases(200000) {
