@@ -26,7 +26,7 @@ func Fold(s string) string {
 	}
 	if !inert {
 		if f, ok := appendFold(make([]byte, 0, len(s)), s); ok {
-			return string(f) // ideographic spaces, no other change
+			return string(f) // full-width ASCII or ideographic spaces
 		}
 		s = norm.NFKC.String(s)
 	}
@@ -39,11 +39,13 @@ func Fold(s string) string {
 }
 
 // appendFold appends Fold(s) to dst for the common text: valid UTF-8 made
-// of white space, ASCII and NFKC-inert runes that variant leaves alone.
-// Folding such text only drops its white space: NFKC turns some spaces
-// (U+3000, U+00A0) into U+0020, which is dropped too, and no rune can
-// combine with a space or an inert rune after it. ok is false for any
-// other s (dst is then to be ignored): Fold itself handles those.
+// of white space, ASCII, full-width ASCII and NFKC-inert runes that
+// variant leaves alone. Folding such text drops its white space and turns
+// full-width ASCII into ASCII: NFKC turns some spaces (U+3000, U+00A0)
+// into U+0020, which is dropped too, and each full-width character into
+// one ASCII character; and no rune can combine with a space, an inert
+// rune or a full-width one after it. ok is false for any other s (dst is
+// then to be ignored): Fold itself handles those.
 func appendFold(dst []byte, s string) (_ []byte, ok bool) {
 	run := 0 // s[run:i] is to be copied
 	for i := 0; i < len(s); {
@@ -71,6 +73,15 @@ func appendFold(dst []byte, s string) (_ []byte, ok bool) {
 				}
 				if r < 0x800 {
 					return dst, false // overlong: not UTF-8
+				}
+				if fullwidthASCII(r) {
+					// Full-width punctuation, （）：？！, is in most
+					// Japanese text.
+					dst = append(dst, s[run:i]...)
+					dst = append(dst, byte(r-fullwidthOffset))
+					i += 3
+					run = i
+					continue
 				}
 			} else if r, size = utf8.DecodeRuneInString(s[i:]); r == utf8.RuneError && size == 1 {
 				return dst, false
@@ -148,6 +159,14 @@ func keepTable(first rune) (t [64]uint64) {
 	}
 	return t
 }
+
+// fullwidthASCII reports the runes of U+FF01–U+FF5E, which NFKC maps to
+// the ASCII character fullwidthOffset below, from ! to ~ (never a space
+// or a variant). Each starts a segment and none combines with the rune
+// before it (TestFullwidthASCII).
+func fullwidthASCII(r rune) bool { return 0xFF01 <= r && r <= 0xFF5E }
+
+const fullwidthOffset = 0xFF01 - '!'
 
 // asciiSpace marks the ASCII bytes unicode.IsSpace reports.
 var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}

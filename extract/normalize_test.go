@@ -49,6 +49,38 @@ func TestFoldFastPathAgreesWithNFKC(t *testing.T) {
 	}
 }
 
+// TestFullwidthASCII checks what appendFold's full-width fast path relies
+// on: NFKC maps each rune of U+FF01–U+FF5E, on its own and between inert
+// runes, to one ASCII character that is neither white space nor a
+// variant; the rune starts a segment; and a combining mark after it still
+// composes (the slow path sees to that).
+func TestFullwidthASCII(t *testing.T) {
+	var buf [utf8.UTFMax]byte
+	for r := rune(0xFF00); r <= 0xFF60; r++ {
+		n := utf8.EncodeRune(buf[:], r)
+		p := norm.NFKC.Properties(buf[:n])
+		want := string(r - fullwidthOffset)
+		if !fullwidthASCII(r) {
+			if norm.NFKC.String(string(r)) == want && r-fullwidthOffset > ' ' && r-fullwidthOffset < utf8.RuneSelf {
+				t.Errorf("U+%04X maps to %q but is not taken as full-width ASCII", r, want)
+			}
+			continue
+		}
+		if got := norm.NFKC.String(string(r)); got != want || !p.BoundaryBefore() || p.CCC() != 0 {
+			t.Errorf("U+%04X: NFKC gives %q, want %q; boundary before %v, ccc %d", r, got, want, p.BoundaryBefore(), p.CCC())
+		}
+		if c := want[0]; asciiSpace[c] || variant(rune(c)) != rune(c) {
+			t.Errorf("U+%04X maps to %q, white space or a variant", r, want)
+		}
+		if got := norm.NFKC.String("漢あ" + string(r) + "あ漢"); got != "漢あ"+want+"あ漢" {
+			t.Errorf("U+%04X between inert runes: NFKC gives %q", r, got)
+		}
+	}
+	if got := Fold("Ａ\u0301（注）"); got != "Á(注)" {
+		t.Errorf("Fold(Ａ+U+0301) = %q, want Á(注)", got)
+	}
+}
+
 func TestFold(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"練馬区を選んだ理由", "練馬区を選んだ理由"},
