@@ -134,7 +134,7 @@ func TestAppendFoldAgreesWithFold(t *testing.T) {
 		check(s)
 	}
 	// The common text takes the fast path.
-	for _, s := range []string{"志望動機を教えてください。 Q1 ページ　番号\u00a0", "区を選んだ理由は？（キャリア形成）：ＡＢＣ"} {
+	for _, s := range []string{"志望動機を教えてください。 Q1 ページ　番号\u00a0", "区を選んだ理由は？（キャリア形成）：ＡＢＣ", "8時30分〜17時15分（土日−祝日を除く）"} {
 		if _, ok := appendFold(nil, s); !ok {
 			t.Errorf("%q missed the fast path", s)
 		}

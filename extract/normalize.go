@@ -26,7 +26,7 @@ func Fold(s string) string {
 	}
 	if !inert {
 		if f, ok := appendFold(make([]byte, 0, len(s)), s); ok {
-			return string(f) // full-width ASCII or ideographic spaces
+			return string(f) // full-width ASCII, variants or ideographic spaces
 		}
 		s = norm.NFKC.String(s)
 	}
@@ -39,13 +39,14 @@ func Fold(s string) string {
 }
 
 // appendFold appends Fold(s) to dst for the common text: valid UTF-8 made
-// of white space, ASCII, full-width ASCII and NFKC-inert runes that
-// variant leaves alone. Folding such text drops its white space and turns
-// full-width ASCII into ASCII: NFKC turns some spaces (U+3000, U+00A0)
-// into U+0020, which is dropped too, and each full-width character into
-// one ASCII character; and no rune can combine with a space, an inert
-// rune or a full-width one after it. ok is false for any other s (dst is
-// then to be ignored): Fold itself handles those.
+// of white space, ASCII, full-width ASCII and NFKC-inert runes. Folding
+// such text drops its white space, turns full-width ASCII into ASCII and
+// maps variants: NFKC turns some spaces (U+3000, U+00A0) into U+0020,
+// which is dropped too, each full-width character into one ASCII
+// character, and leaves inert runes as they are for variant; and no rune
+// can combine with a space, an inert rune or a full-width one after it.
+// ok is false for any other s (dst is then to be ignored): Fold itself
+// handles those.
 func appendFold(dst []byte, s string) (_ []byte, ok bool) {
 	run := 0 // s[run:i] is to be copied
 	for i := 0; i < len(s); {
@@ -88,8 +89,13 @@ func appendFold(dst []byte, s string) (_ []byte, ok bool) {
 			}
 			// Surrogates are not inert: no need to tell them apart.
 			if !unicode.IsSpace(r) {
-				if !nfkcInert(r) || variant(r) != r {
+				if !nfkcInert(r) {
 					return dst, false
+				}
+				if v := variant(r); v != r {
+					// 〜 (WAVE DASH) for ～, and the like.
+					dst = utf8.AppendRune(append(dst, s[run:i]...), v)
+					run = i + size
 				}
 				i += size
 				continue
