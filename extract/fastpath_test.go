@@ -651,3 +651,38 @@ func TestContainerRankNeedsIDOrRole(t *testing.T) {
 		t.Fatalf("%d elements rank without an id or a role, want 2 (main, article)", ranked)
 	}
 }
+
+// TestCrumbAriaLabelAgreesWithToLower: crumbAriaLabel reads a label as
+// the former code did after strings.ToLower.
+func TestCrumbAriaLabelAgreesWithToLower(t *testing.T) {
+	plain := func(s string) bool {
+		v := strings.ToLower(s)
+		return strings.Contains(v, "パンくず") || strings.Contains(v, "現在位置") || strings.Contains(v, "breadcrumb") || strings.Contains(v, "現在地")
+	}
+	// Only ASCII lower-cases to a letter of "breadcrumb".
+	for r := rune(utf8.RuneSelf); r <= unicode.MaxRune; r++ {
+		if l := strings.ToLower(string(r)); strings.ContainsAny(l, "breadcum") {
+			t.Fatalf("%U lower-cases to %q", r, l)
+		}
+	}
+	pieces := []string{"bread", "BREAD", "Bread", "crumb", "CRUMB", "Crumb", "crum", "B", "パン", "くず", "現在", "位置", "地", "\u212a", "\u0130", "\xe3\x83"}
+	rng := rand.New(rand.NewPCG(13, 14))
+	for range cases(200000) {
+		var b strings.Builder
+		for n := rng.IntN(8); n > 0; n-- {
+			if rng.IntN(2) == 0 {
+				b.WriteString(pieces[rng.IntN(len(pieces))])
+			} else {
+				b.WriteString(fragments[rng.IntN(len(fragments))])
+			}
+		}
+		if s := b.String(); crumbAriaLabel(s) != plain(s) {
+			t.Fatalf("crumbAriaLabel(%q) = %v, want %v", s, crumbAriaLabel(s), plain(s))
+		}
+	}
+	for _, s := range []string{"パンくずリスト", "BreadCrumb navigation", "現在地", "現在位置：", "ページ内メニュー"} {
+		if crumbAriaLabel(s) != plain(s) {
+			t.Errorf("crumbAriaLabel(%q) = %v", s, crumbAriaLabel(s))
+		}
+	}
+}
