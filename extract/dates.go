@@ -273,17 +273,26 @@ func dateDigits(s string) int {
 // max ASCII or full-width digits (dd) s starts with.
 func ddRun(s string, max int) (n, count int) {
 	for count < max {
-		switch {
-		case n < len(s) && '0' <= s[n] && s[n] <= '9':
-			n++
-		case n+2 < len(s) && s[n] == 0xEF && s[n+1] == 0xBC && 0x90 <= s[n+2] && s[n+2] <= 0x99: // ０-９
-			n += 3
-		default:
-			return n, count
+		d := digitLen(s[n:])
+		if d == 0 {
+			break
 		}
+		n += d
 		count++
 	}
 	return n, count
+}
+
+// digitLen returns the length of the ASCII or full-width digit (dd) s
+// starts with, or 0.
+func digitLen(s string) int {
+	switch {
+	case s != "" && '0' <= s[0] && s[0] <= '9':
+		return 1
+	case len(s) >= 3 && s[0] == 0xEF && s[1] == 0xBC && 0x90 <= s[2] && s[2] <= 0x99: // ０-９
+		return 3
+	}
+	return 0
 }
 
 // dateSepLen returns the length of the separator (dateSep: white space,

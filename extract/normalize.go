@@ -382,9 +382,10 @@ func (h *hasher) field(tag, v string) { h.folded(tag, v, false) }
 // The text is folded straight into the buffer, after room for its length:
 // folding the common text only drops white space and shortens full-width
 // characters and variants, so its length's uvarint is that of len(v) or
-// shorter, and the few fields where it is not are moved once. Folding into a buffer of its own and copying that cost a
-// second write and read of every byte hashed (ContentHash of the Nerima
-// Document 18.3 µs → 17.5 µs, medians of 12 interleaved runs).
+// shorter, and the few fields where it is not are moved once. Folding
+// into a buffer of its own and copying that cost a second write and read
+// of every byte hashed (ContentHash of the Nerima Document 18.3 µs →
+// 17.5 µs, medians of 12 interleaved runs).
 func (h *hasher) folded(tag, v string, skipEmpty bool) {
 	mark := len(h.out)
 	out := append(h.out, tag...)
