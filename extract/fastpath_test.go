@@ -34,8 +34,11 @@ var fragments = []string{
 	"\xc2", "\xa0", "\x80", "\xe3", "\xe3\x80", "\xe2\x80", "\xe4\xb8", "\xed\xa0\x80", "\xff", "\x00",
 }
 
-func randomText(r *rand.Rand) string {
-	return randomJoin(r, 24, func() string { return fragments[r.IntN(len(fragments))] })
+func randomText(r *rand.Rand) string { return randomPieces(r, 24, fragments) }
+
+// randomPieces joins fewer than n of pieces, picked at random.
+func randomPieces(r *rand.Rand, n int, pieces []string) string {
+	return randomJoin(r, n, func() string { return pieces[r.IntN(len(pieces))] })
 }
 
 // randomJoin joins fewer than n strings, each of pick's choosing.
@@ -201,11 +204,7 @@ func TestLabelRegexpsAgreeWithPlainSearch(t *testing.T) {
 		"(", ")", "（", "）", ".", "．", "/", "fax", "FaX", "tEl", "ファ", "ファクシミリ番号", "・ファクス", "/fax", "（代表電話番号へ）", "(内線123)", "（）", "（ab"}
 	rng := rand.New(rand.NewPCG(13, 14))
 	for range cases(100000) {
-		var b strings.Builder
-		for n := rng.IntN(8); n > 0; n-- {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
-		s := b.String()
+		s := randomPieces(rng, 8, pieces)
 		for _, re := range []labelRegexp{pageNumberRe, updatedLabel, publishedLabel, phoneLabel, faxLabel} {
 			if got, want := re.FindAllStringIndex(s, -1), re.Regexp.FindAllStringIndex(s, -1); fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("%v FindAllStringIndex(%q) = %v, want %v", re, s, got, want)
@@ -459,12 +458,9 @@ func TestOnlyToiFoldsToToi(t *testing.T) {
 	pieces := []string{"問", "㉄", "\xe5", "\x95", "\x8f", "\xe5\x95", "\x95\x8f", " ", "\u3000", "\t", "い合わせ", "お", "Ａ", "\u0301", "\uf9a8"}
 	rng := rand.New(rand.NewPCG(19, 20))
 	for range 100000 {
-		var b strings.Builder
-		for n := rng.IntN(8); n > 0; n-- {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
-		check(b.String())
-		check(randomText(rng) + b.String())
+		s := randomPieces(rng, 8, pieces)
+		check(s)
+		check(randomText(rng) + s)
 	}
 }
 
@@ -528,11 +524,7 @@ func TestLabelMatcherPrefixWords(t *testing.T) {
 		pieces := []string{"ページ", "番号", "ページ番号", "：", " ", "855", "-", "x", "あ"}
 		rng := rand.New(rand.NewPCG(17, 18))
 		for range 20000 {
-			var b strings.Builder
-			for n := rng.IntN(7); n > 0; n-- {
-				b.WriteString(pieces[rng.IntN(len(pieces))])
-			}
-			s := b.String()
+			s := randomPieces(rng, 7, pieces)
 			if got, want := re.FindStringSubmatch(s), re.Regexp.FindStringSubmatch(s); fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("%v FindStringSubmatch(%q) = %q, want %q", words, s, got, want)
 			}

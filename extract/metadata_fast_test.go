@@ -49,11 +49,7 @@ func TestMetaOnlyAgreesWithPlain(t *testing.T) {
 	rng := rand.New(rand.NewPCG(29, 30))
 	found := 0
 	for range 100000 {
-		var b strings.Builder
-		for n := rng.IntN(7); n > 0; n-- {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
-		s := b.String()
+		s := randomPieces(rng, 7, pieces)
 		want := metaOnlyPlain(s)
 		if got := metaOnly(s); got != want {
 			t.Fatalf("metaOnly(%q) = %v, want %v", s, got, want)

@@ -66,11 +66,8 @@ func TestPrefixPrefiltersAgreeWithRegexps(t *testing.T) {
 	rng := rand.New(rand.NewPCG(23, 24))
 	found := 0
 	for range cases(200000) {
-		var b strings.Builder
-		for n := rng.IntN(7); n > 0; n-- {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
-		if check(b.String()) {
+		s := randomPieces(rng, 7, pieces)
+		if check(s) {
 			found++
 		}
 	}
